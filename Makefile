@@ -1,0 +1,62 @@
+# Thin wrapper over CMake + Ninja. `make test` builds and runs every test.
+BUILD    ?= build
+TYPE     ?= RelWithDebInfo
+JOBS     ?= $(shell nproc)
+CMAKE_FLAGS ?=
+SHARED   ?= ../shared
+
+.PHONY: all deps configure build test unit cli run-example conformance asan tsan \
+        bench fuzz format format-check tidy clean
+
+all: build
+
+deps:
+	@bash .ci/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(TYPE) $(CMAKE_FLAGS)
+
+configure: $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# Every test: unit tests, CLI golden tests and the example workflows (ctest).
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Build, then validate and run an example workflow.
+run-example: build
+	$(BUILD)/thaiyyal validate examples/hello.json
+
+# The shared conformance suite, when ../shared is present.
+conformance: build
+	python3 $(SHARED)/tools/conformance.py --bin $(BUILD)/thaiyyal
+
+asan:
+	$(MAKE) test BUILD=build-asan TYPE=Debug \
+	  CMAKE_FLAGS="-DTHAIYYAL_SANITIZE=address,undefined"
+
+tsan:
+	$(MAKE) test BUILD=build-tsan TYPE=Debug CMAKE_FLAGS="-DTHAIYYAL_SANITIZE=thread"
+
+bench:
+	$(MAKE) build BUILD=build-bench TYPE=Release CMAKE_FLAGS="-DTHAIYYAL_BUILD_BENCH=ON"
+
+fuzz:
+	$(MAKE) build BUILD=build-fuzz TYPE=Debug \
+	  CMAKE_FLAGS="-DTHAIYYAL_BUILD_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++"
+
+SOURCES = $(shell git ls-files '*.cpp' '*.h')
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check:
+	clang-format --dry-run --Werror $(SOURCES)
+
+tidy: configure
+	clang-tidy -p $(BUILD) $(filter %.cpp,$(SOURCES))
+
+clean:
+	rm -rf build build-asan build-tsan build-bench build-fuzz

@@ -1,0 +1,153 @@
+#include "commands/commands.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "common.h"
+#include "exit_codes.h"
+
+namespace thaiyyal::app {
+namespace {
+
+struct ValidateOptions {
+  std::vector<std::string> files;
+  std::string format = "text";
+  bool quiet = false;
+  ColorMode color = ColorMode::Auto;
+  Limits limits;
+};
+
+struct FileReport {
+  std::string name;
+  bool readable = true;
+  std::string io_error;
+  std::size_t nodes = 0, edges = 0;
+  diag::Diagnostics diags;
+};
+
+int run_validate(const ValidateOptions& opts) {
+  std::vector<FileReport> reports;
+  reports.reserve(opts.files.size());
+  for (const auto& path : opts.files) {
+    FileReport r;
+    r.name = path == "-" ? "<stdin>" : path;
+    try {
+      auto source = read_source(path);
+      std::shared_ptr<const Workflow> wf;
+      load_and_check(source, opts.limits, r.diags, &wf);
+      if (wf) {
+        r.nodes = wf->nodes.size();
+        r.edges = wf->edges.size();
+      }
+    } catch (const IoError& e) {
+      r.readable = false;
+      r.io_error = e.what();
+    }
+    reports.push_back(std::move(r));
+  }
+
+  int exit_code = kExitOk;
+  for (const auto& r : reports) {
+    if (!r.readable) {
+      exit_code = kExitIo;
+    } else if (r.diags.has_errors() && exit_code != kExitIo) {
+      exit_code = kExitInvalid;
+    }
+  }
+
+  std::string out;
+  if (opts.format == "json") {
+    std::size_t errors = 0, warnings = 0;
+    out = "{\"files\":[";
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+      const auto& r = reports[i];
+      if (i) out += ',';
+      out += "{\"file\":";
+      diag::append_json_string(out, r.name);
+      const bool valid = r.readable && !r.diags.has_errors();
+      out += fmt::format(",\"valid\":{}", valid ? "true" : "false");
+      if (!r.readable) {
+        out += ",\"error\":";
+        diag::append_json_string(out, r.io_error);
+        ++errors;
+      } else {
+        out += fmt::format(",\"nodes\":{},\"edges\":{}", r.nodes, r.edges);
+      }
+      out += ",\"diagnostics\":[";
+      bool first = true;
+      for (const auto& d : r.diags.all()) {
+        if (d.severity == diag::Severity::Error) ++errors;
+        if (d.severity == diag::Severity::Warning) ++warnings;
+        if (opts.quiet && d.severity != diag::Severity::Error) continue;
+        if (!first) out += ',';
+        first = false;
+        out += diag::render_json(d);
+      }
+      out += "]}";
+    }
+    out += fmt::format("],\"valid\":{},\"errors\":{},\"warnings\":{}}}\n",
+                       exit_code == kExitOk ? "true" : "false", errors, warnings);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    return exit_code;
+  }
+
+  diag::RenderOptions ro;
+  ro.color = use_color(opts.color, STDOUT_FILENO);
+  for (const auto& r : reports) {
+    if (!r.readable) {
+      out += fmt::format("{}: error[io]: {}\n", r.name, r.io_error);
+      continue;
+    }
+    std::size_t errors = 0, warnings = 0;
+    for (const auto& d : r.diags.all()) {
+      if (d.severity == diag::Severity::Error) ++errors;
+      if (d.severity == diag::Severity::Warning) ++warnings;
+      if (opts.quiet && d.severity != diag::Severity::Error) continue;
+      out += diag::render_text(d, ro);
+    }
+    if (opts.quiet) continue;
+    if (errors == 0) {
+      out += fmt::format("{}: valid ({} node{}, {} edge{}", r.name, r.nodes,
+                         r.nodes == 1 ? "" : "s", r.edges, r.edges == 1 ? "" : "s");
+      if (warnings) out += fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s");
+      out += ")\n";
+    } else {
+      out += fmt::format("{}: invalid ({} error{}", r.name, errors, errors == 1 ? "" : "s");
+      if (warnings) out += fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s");
+      out += ")\n";
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return exit_code;
+}
+
+}  // namespace
+
+void register_validate(CLI::App& app, int& exit_code) {
+  auto opts = std::make_shared<ValidateOptions>();
+  auto* cmd = app.add_subcommand("validate", "Check workflow files without running them");
+  cmd->footer(
+      "Runs every static check the engine would hit: JSON/YAML syntax, document shape,\n"
+      "node types and their required keys, key types, edges, cycles and expression\n"
+      "syntax. Every problem is reported, each with file:line:column and the node id.\n"
+      "No network access and no node is executed.\n\n"
+      "Examples:\n"
+      "  thaiyyal validate flow.json\n"
+      "  thaiyyal validate workflows/*.yaml --format json\n"
+      "  cat flow.yaml | thaiyyal validate -\n\n"
+      "Exit codes: 0 all files valid, 3 at least one invalid workflow,\n"
+      "            4 a file could not be read, 2 usage error.");
+  cmd->add_option("files", opts->files, "Workflow files (JSON or YAML); - reads stdin")
+      ->required();
+  cmd->add_option("--format", opts->format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->default_str("text");
+  cmd->add_flag("-q,--quiet", opts->quiet, "Print errors only (no summaries or warnings)");
+  add_color_flag(*cmd, opts->color);
+  add_document_limit_flags(*cmd, opts->limits);
+  cmd->callback([opts, &exit_code] { exit_code = run_validate(*opts); });
+}
+
+}  // namespace thaiyyal::app

@@ -1,0 +1,32 @@
+/// The check module runs every static check on a loaded workflow (graph,
+/// node kinds, node configuration, expressions) and produces the immutable,
+/// runnable `CompiledWorkflow`. It collects every diagnostic instead of
+/// stopping at the first, and never runs a node.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "thaiyyal/diag/diagnostic.h"
+#include "thaiyyal/graph/dag.h"
+#include "thaiyyal/model/workflow.h"
+#include "thaiyyal/nodes/node_kind.h"
+
+namespace thaiyyal::check {
+
+/// A workflow that passed every check: the document, its graph, and for each
+/// node its kind and parsed configuration (same index as `workflow->nodes`).
+/// Immutable; safe to share between concurrent runs.
+struct CompiledWorkflow {
+  std::shared_ptr<const Workflow> workflow;
+  graph::Dag dag;
+  std::vector<const nodes::KindInfo*> kinds;
+  std::vector<std::unique_ptr<const nodes::NodeConfig>> configs;
+};
+
+/// Checks `wf` and adds every problem to `diags`. Returns the compiled form
+/// when there are no errors (warnings do not prevent it), else nullptr.
+std::shared_ptr<const CompiledWorkflow> compile_workflow(std::shared_ptr<const Workflow> wf,
+                                                         diag::Diagnostics& diags);
+
+}  // namespace thaiyyal::check

@@ -1,0 +1,29 @@
+/// Rendering of diagnostics for people (compiler style, with the source line and
+/// carets) and for programs (JSON). Pure functions returning strings.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "thaiyyal/diag/diagnostic.h"
+
+namespace thaiyyal::diag {
+
+struct RenderOptions {
+  bool color = false;        ///< ANSI colours for terminals
+  bool show_source = true;   ///< the source line and carets under it
+};
+
+/// `flow.yaml:12:9: error[unknown-kind]: message`, then `  in node 'x'`, the
+/// source line, carets and notes. Ends with a newline.
+std::string render_text(const Diagnostic& d, const RenderOptions& opts = {});
+
+/// One JSON object: {"severity","code","message","file","line","column",
+/// "node_id","path","notes"}; position keys only when known.
+std::string render_json(const Diagnostic& d);
+
+/// Appends `s` to `out` as a JSON string literal (quotes included). Control
+/// characters are escaped; invalid UTF-8 is replaced by U+FFFD.
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace thaiyyal::diag

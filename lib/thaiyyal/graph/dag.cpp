@@ -1,0 +1,155 @@
+#include "thaiyyal/graph/dag.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "thaiyyal/diag/spellcheck.h"
+
+namespace thaiyyal::graph {
+namespace {
+
+constexpr std::uint32_t kNone = UINT32_MAX;
+
+/// Suggests an existing id for a misspelled one (only for small graphs, where
+/// scanning every id is cheap).
+void suggest_id(diag::Diagnostic& d, const Workflow& wf, std::string_view id) {
+  if (wf.nodes.size() > 2000) return;
+  std::vector<std::string_view> ids;
+  ids.reserve(wf.nodes.size());
+  for (const auto& n : wf.nodes) ids.push_back(n.id);
+  if (auto near = diag::spellcheck(id, ids)) {
+    d.notes.push_back(fmt::format("did you mean '{}'?", *near));
+  }
+}
+
+}  // namespace
+
+std::optional<std::size_t> Dag::index_of(std::string_view id) const {
+  auto it = index_.find(id);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
+  Dag g;
+  const std::size_t n = wf.nodes.size();
+  bool ok = true;
+  g.index_.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& node = wf.nodes[i];
+    auto [it, inserted] = g.index_.emplace(node.id, static_cast<std::uint32_t>(i));
+    if (!inserted) {
+      ok = false;
+      auto& d = diags.error("duplicate-id", fmt::format("duplicate node id: {}", node.id),
+                            wf.location(node_path(node.index), &node));
+      const auto first = wf.location(node_path(wf.nodes[it->second].index));
+      if (first.line > 0) {
+        d.notes.push_back(fmt::format("first defined at line {}", first.line));
+      }
+    }
+  }
+  g.incoming_.resize(n);
+  g.outgoing_.resize(n);
+  g.edge_ends_.assign(wf.edges.size(), {kNone, kNone});
+  for (std::size_t e = 0; e < wf.edges.size(); ++e) {
+    const auto& edge = wf.edges[e];
+    const auto s = g.index_.find(edge.source);
+    const auto t = g.index_.find(edge.target);
+    const std::string label = edge.id.empty() ? fmt::format("#{}", edge.index) : edge.id;
+    if (s == g.index_.end()) {
+      ok = false;
+      auto& d = diags.error(
+          "unknown-node",
+          fmt::format("edge {} references unknown source node '{}'", label, edge.source),
+          wf.location(edge_path(edge.index, "source")));
+      suggest_id(d, wf, edge.source);
+    }
+    if (t == g.index_.end()) {
+      ok = false;
+      auto& d = diags.error(
+          "unknown-node",
+          fmt::format("edge {} references unknown target node '{}'", label, edge.target),
+          wf.location(edge_path(edge.index, "target")));
+      suggest_id(d, wf, edge.target);
+    }
+    if (s == g.index_.end() || t == g.index_.end()) continue;
+    g.edge_ends_[e] = {s->second, t->second};
+    g.outgoing_[s->second].push_back(static_cast<std::uint32_t>(e));
+    g.incoming_[t->second].push_back(static_cast<std::uint32_t>(e));
+    if (s->second == t->second) {
+      ok = false;
+      diags.error("self-loop",
+                  fmt::format("workflow contains cycles (circular dependencies): node '{}' has "
+                              "an edge to itself",
+                              edge.source),
+                  wf.location(edge_path(edge.index), &wf.nodes[s->second]));
+    }
+  }
+  if (!ok) return std::nullopt;
+
+  // Kahn's algorithm with the reference's tie-breaking.
+  std::vector<std::uint32_t> indegree(n, 0);
+  for (std::size_t i = 0; i < n; ++i) indegree[i] = static_cast<std::uint32_t>(g.incoming_[i].size());
+  std::vector<std::uint32_t> roots;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (indegree[i] == 0) roots.push_back(i);
+  }
+  std::sort(roots.begin(), roots.end(),
+            [&](auto a, auto b) { return wf.nodes[a].id < wf.nodes[b].id; });
+  g.order_.reserve(n);
+  std::deque<std::uint32_t> queue(roots.begin(), roots.end());
+  while (!queue.empty()) {
+    const auto u = queue.front();
+    queue.pop_front();
+    g.order_.push_back(u);
+    for (auto e : g.outgoing_[u]) {
+      const auto v = g.edge_ends_[e].second;
+      if (--indegree[v] == 0) queue.push_back(v);
+    }
+  }
+  if (g.order_.size() == n) return g;
+
+  // Some nodes are on (or behind) a cycle. Walk backwards along incoming edges
+  // that stay inside the unsorted set until a node repeats: that is a cycle.
+  std::vector<std::uint32_t> seen_at(n, kNone);
+  std::uint32_t start = kNone;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (indegree[i] > 0) {
+      start = i;
+      break;
+    }
+  }
+  std::vector<std::uint32_t> walk;
+  std::uint32_t cur = start;
+  while (seen_at[cur] == kNone) {
+    seen_at[cur] = static_cast<std::uint32_t>(walk.size());
+    walk.push_back(cur);
+    std::uint32_t next = kNone;
+    for (auto e : g.incoming_[cur]) {
+      const auto s = g.edge_ends_[e].first;
+      if (indegree[s] > 0) {
+        next = s;
+        break;
+      }
+    }
+    cur = next;  // every unsorted node has an unsorted predecessor
+  }
+  std::vector<std::uint32_t> cycle(walk.begin() + seen_at[cur], walk.end());
+  std::reverse(cycle.begin(), cycle.end());
+  std::string names;
+  for (auto i : cycle) names += fmt::format("'{}' -> ", wf.nodes[i].id);
+  names += fmt::format("'{}'", wf.nodes[cycle.front()].id);
+  const auto& first = wf.nodes[cycle.front()];
+  auto& d = diags.error("cycle",
+                        fmt::format("workflow contains cycles (circular dependencies): {}", names),
+                        wf.location(node_path(first.index), &first));
+  const std::size_t stuck = n - g.order_.size();
+  if (stuck > cycle.size()) {
+    d.notes.push_back(fmt::format("{} node(s) are on or downstream of a cycle", stuck));
+  }
+  return std::nullopt;
+}
+
+}  // namespace thaiyyal::graph

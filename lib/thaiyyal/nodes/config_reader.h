@@ -1,0 +1,78 @@
+/// Typed reading of one node's `data` object, shared by every kind's
+/// `parse_config`. Each accessor checks the JSON type of one key, reports a
+/// load diagnostic in the reference's form
+///   failed to unmarshal data for node <id> (type <type>): <detail>
+/// with the key's file position, and returns nothing on a mismatch. A key whose
+/// value is JSON null counts as absent (spec 03 §0.1). Keys match case-exactly.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "thaiyyal/diag/diagnostic.h"
+#include "thaiyyal/model/value.h"
+#include "thaiyyal/model/workflow.h"
+
+namespace thaiyyal::nodes {
+
+enum class Presence : std::uint8_t { Optional, Required };
+
+class ConfigReader {
+ public:
+  ConfigReader(const Workflow& wf, const NodeSpec& node, diag::Diagnostics& diags);
+
+  const NodeSpec& node() const { return node_; }
+  const Workflow& workflow() const { return wf_; }
+  const Object& data() const { return node_.data.as_object(); }
+  /// False once any problem was reported for this node.
+  bool ok() const { return errors_ == 0; }
+
+  /// The raw value of a key; nullptr when absent or null.
+  const Value* raw(std::string_view key) const;
+  bool has(std::string_view key) const { return raw(key) != nullptr; }
+
+  std::optional<std::string> string(std::string_view key, Presence p = Presence::Optional);
+  std::optional<double> number(std::string_view key, Presence p = Presence::Optional);
+  /// A number without fraction or exponent in its source ("2.0" fails, as in Go).
+  std::optional<std::int64_t> integer(std::string_view key, Presence p = Presence::Optional);
+  std::optional<bool> boolean(std::string_view key, Presence p = Presence::Optional);
+  const Array* array(std::string_view key, Presence p = Presence::Optional);
+  const Object* object(std::string_view key, Presence p = Presence::Optional);
+  /// Any JSON value (nullptr when absent or null).
+  const Value* any(std::string_view key, Presence p = Presence::Optional);
+  /// An array whose elements are all strings.
+  std::optional<std::vector<std::string>> string_list(std::string_view key,
+                                                      Presence p = Presence::Optional);
+
+  /// Reports `missing required field: <what>` (what may be a phrase such as
+  /// "start and end"), located at the node.
+  void missing(std::string_view what);
+  /// Reports a problem with a key's value: `<detail>` after the usual prefix.
+  /// An empty key locates the node itself. `code` is the diagnostic code.
+  void fail(std::string_view key, std::string_view code, std::string_view detail);
+  /// Same, at an arbitrary path below the node's data (e.g. cases[1].when).
+  void fail_at(const std::vector<PathStep>& data_path, std::string_view code,
+               std::string_view detail, int column_offset = -1, int length = 0);
+  /// A warning about a key (does not make the node invalid).
+  void warn(std::string_view key, std::string_view code, std::string_view message);
+
+  /// The message prefix `failed to unmarshal data for node <id> (type <type>): `.
+  std::string prefix() const;
+  /// Location of a path inside data (`{"cases", 1, "when"}`).
+  diag::Location location_in_data(const std::vector<PathStep>& data_path,
+                                  bool at_key = false) const;
+
+ private:
+  const Value* fetch(std::string_view key, Presence p);
+  void type_error(std::string_view key, std::string_view expected, const Value& got);
+
+  const Workflow& wf_;
+  const NodeSpec& node_;
+  diag::Diagnostics& diags_;
+  std::size_t errors_ = 0;
+};
+
+}  // namespace thaiyyal::nodes
