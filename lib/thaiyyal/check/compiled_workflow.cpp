@@ -24,7 +24,7 @@ void report_unknown_kind(const Workflow& wf, const NodeSpec& n, diag::Diagnostic
   }
   std::vector<std::string_view> names;
   for (const auto* k : nodes::all_kinds()) {
-    if (k->run) names.push_back(k->name);
+    if (!k->declared_only) names.push_back(k->name);
   }
   if (nodes::find_kind(n.type)) {
     d.notes.push_back(fmt::format("'{}' is declared by the reference but cannot be executed",
@@ -45,7 +45,7 @@ std::shared_ptr<const CompiledWorkflow> compile_workflow(std::shared_ptr<const W
   for (std::size_t i = 0; i < wf->nodes.size(); ++i) {
     const NodeSpec& n = wf->nodes[i];
     const nodes::KindInfo* kind = nodes::find_kind(n.type);
-    if (!kind || !kind->run) {
+    if (!kind || kind->declared_only) {
       // A paginator's required key is still checked, as the reference does.
       if (kind) {
         nodes::ConfigReader reader(*wf, n, diags);
@@ -55,7 +55,9 @@ std::shared_ptr<const CompiledWorkflow> compile_workflow(std::shared_ptr<const W
       continue;
     }
     nodes::ConfigReader reader(*wf, n, diags);
+    reader.string("label");  // every kind: a string or null (spec 03 §0.1)
     auto config = kind->parse(reader);
+    reader.report_unknown_keys();
     if (config && reader.ok()) {
       kinds[i] = kind;
       configs[i] = std::move(config);

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+
+#include "thaiyyal/diag/spellcheck.h"
 
 namespace thaiyyal::nodes {
 
@@ -22,6 +25,9 @@ diag::Location ConfigReader::location_in_data(const std::vector<PathStep>& data_
 }
 
 const Value* ConfigReader::raw(std::string_view key) const {
+  if (std::find(queried_.begin(), queried_.end(), key) == queried_.end()) {
+    queried_.push_back(key);
+  }
   const Value* v = data().find(key);
   return v && !v->is_null() ? v : nullptr;
 }
@@ -171,6 +177,54 @@ std::optional<std::vector<std::string>> ConfigReader::string_list(std::string_vi
     out.push_back(e.as_string());
   }
   return out;
+}
+
+void ConfigReader::report_unknown_keys() {
+  for (const auto& [key, value] : data()) {
+    if (key == "label" || (!key.empty() && key[0] == '_')) continue;
+    if (std::find(queried_.begin(), queried_.end(), key) != queried_.end()) continue;
+    if (auto near = diag::spellcheck(key, queried_)) {
+      auto& d = diags_.warning(
+          "unknown-key",
+          fmt::format("unknown key '{}' in the data of node {} (type {}) is ignored", key,
+                      node_.id, node_.type),
+          location_in_data({PathStep{key, std::nullopt}}, true));
+      d.notes.push_back(fmt::format("did you mean '{}'?", *near));
+    }
+  }
+}
+
+bool ConfigReader::blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+std::shared_ptr<const expr::Program> ConfigReader::expression(std::string_view key,
+                                                              expr::Mode mode) {
+  auto text = string(key);
+  if (!text || blank(*text)) return nullptr;
+  return expression_at({PathStep{std::string(key), std::nullopt}}, *text, key, mode);
+}
+
+std::shared_ptr<const expr::Program> ConfigReader::expression_at(
+    const std::vector<PathStep>& data_path, const std::string& text, std::string_view label,
+    expr::Mode mode) {
+  try {
+    return expr::compile(text, mode);
+  } catch (const expr::ExprError& e) {
+    // Columns count code points; the source holds UTF-8 bytes, so convert.
+    int byte_offset = 0;
+    int cp = 1;
+    for (std::size_t i = 0; i < text.size() && cp < e.column(); ++i) {
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        if (i > 0) ++cp;
+      }
+      byte_offset = static_cast<int>(i);
+    }
+    if (e.column() <= 1) byte_offset = 0;
+    fail_at(data_path, "expression", fmt::format("{}: {}", label, e.what()), byte_offset,
+            e.length());
+    return nullptr;
+  }
 }
 
 }  // namespace thaiyyal::nodes

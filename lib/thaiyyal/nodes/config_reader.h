@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "thaiyyal/diag/diagnostic.h"
+#include "thaiyyal/expr/expr.h"
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/model/workflow.h"
 
@@ -47,6 +48,19 @@ class ConfigReader {
   std::optional<std::vector<std::string>> string_list(std::string_view key,
                                                       Presence p = Presence::Optional);
 
+  /// Compiles the expression held in string key `key` (02 §2.2). Returns
+  /// nullptr when the key is absent, null or blank (the node applies its own
+  /// rule for that) or when compiling fails; a compile error is reported as
+  /// `<key>: <category> error at column <C>: <detail>`, located at that column.
+  std::shared_ptr<const expr::Program> expression(std::string_view key, expr::Mode mode);
+  /// Same, for an expression at a path below data (e.g. {"cases", 2, "when"});
+  /// `label` names it in the message ("cases[2].when").
+  std::shared_ptr<const expr::Program> expression_at(const std::vector<PathStep>& data_path,
+                                                     const std::string& text,
+                                                     std::string_view label, expr::Mode mode);
+  /// True when `s` is empty or only blanks (space, tab, CR, LF).
+  static bool blank(std::string_view s);
+
   /// Reports `missing required field: <what>` (what may be a phrase such as
   /// "start and end"), located at the node.
   void missing(std::string_view what);
@@ -58,6 +72,10 @@ class ConfigReader {
                std::string_view detail, int column_offset = -1, int length = 0);
   /// A warning about a key (does not make the node invalid).
   void warn(std::string_view key, std::string_view code, std::string_view message);
+
+  /// After parsing: warns about data keys the kind never looked at when they
+  /// look like a misspelling of one it did ("vlue" -> "value").
+  void report_unknown_keys();
 
   /// The message prefix `failed to unmarshal data for node <id> (type <type>): `.
   std::string prefix() const;
@@ -71,6 +89,7 @@ class ConfigReader {
 
   const Workflow& wf_;
   const NodeSpec& node_;
+  mutable std::vector<std::string_view> queried_;
   diag::Diagnostics& diags_;
   std::size_t errors_ = 0;
 };

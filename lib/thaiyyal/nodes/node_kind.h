@@ -50,7 +50,10 @@ struct KindInfo {
   std::string_view summary;  ///< one line, for `nodes list`, completions and man
   std::string_view example;  ///< a `data` object (JSON) that validates
   ParseFn parse;
-  RunFn run;  ///< nullptr: declared, not executable (`paginator`)
+  RunFn run;
+  /// Declared by the reference with a data schema but no executor
+  /// (`paginator`): it loads, and never runs.
+  bool declared_only = false;
 };
 
 /// Every kind, sorted by name.
