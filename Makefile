@@ -28,6 +28,7 @@ test: build
 # Build, then validate and run an example workflow.
 run-example: build
 	$(BUILD)/thaiyyal validate examples/hello.json
+	$(BUILD)/thaiyyal execute examples/hello.json
 
 # The shared conformance suite, when ../shared is present.
 conformance: build

@@ -54,19 +54,6 @@ std::shared_ptr<const diag::SourceFile> read_source(const std::string& path,
   return std::make_shared<diag::SourceFile>(std::move(name), std::move(text));
 }
 
-void add_document_limit_flags(CLI::App& cmd, Limits& limits) {
-  cmd.add_option("--max-nodes", limits.max_nodes, "Maximum nodes in a workflow (0 = unlimited)")
-      ->default_val(limits.max_nodes)
-      ->group("Limits");
-  cmd.add_option("--max-edges", limits.max_edges, "Maximum edges in a workflow (0 = unlimited)")
-      ->default_val(limits.max_edges)
-      ->group("Limits");
-  cmd.add_option("--max-payload-size", limits.max_payload_size,
-                 "Maximum workflow size in bytes (0 = unlimited)")
-      ->default_val(limits.max_payload_size)
-      ->group("Limits");
-}
-
 void add_color_flag(CLI::App& cmd, ColorMode& mode) {
   cmd.add_option("--color", mode, "Colour diagnostics: auto, always or never")
       ->transform(CLI::CheckedTransformer(

@@ -26,10 +26,6 @@ class IoError : public std::runtime_error {
 std::shared_ptr<const diag::SourceFile> read_source(const std::string& path,
                                                     std::uint64_t hard_cap = 512ull << 20);
 
-/// Binds the document-limit flags (--max-nodes, --max-edges,
-/// --max-payload-size) shared by validate, lint and execute.
-void add_document_limit_flags(CLI::App& cmd, Limits& limits);
-
 enum class ColorMode { Auto, Always, Never };
 void add_color_flag(CLI::App& cmd, ColorMode& mode);
 /// Whether to colour output written to `fd` (NO_COLOR and TERM=dumb respected).

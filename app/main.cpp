@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
   app.footer(std::string("Run 'thaiyyal help COMMAND' (or 'thaiyyal COMMAND --help') for details.\n\n") +
              kExitCodesHelp);
   int exit_code = kExitOk;
+  register_execute(app, exit_code);
   register_validate(app, exit_code);
+  register_eval(app, exit_code);
 
   auto* help = app.add_subcommand("help", "Show help for a command");
   std::string help_topic;

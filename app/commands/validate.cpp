@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "exit_codes.h"
+#include "settings.h"
 
 namespace thaiyyal::app {
 namespace {
@@ -16,7 +17,7 @@ struct ValidateOptions {
   std::string format = "text";
   bool quiet = false;
   ColorMode color = ColorMode::Auto;
-  Limits limits;
+  Settings settings;
 };
 
 struct FileReport {
@@ -28,6 +29,13 @@ struct FileReport {
 };
 
 int run_validate(const ValidateOptions& opts) {
+  Limits limits;
+  try {
+    opts.settings.resolve(limits);
+  } catch (const SettingsError& e) {
+    std::fprintf(stderr, "thaiyyal validate: %s\n", e.what());
+    return kExitUsage;
+  }
   std::vector<FileReport> reports;
   reports.reserve(opts.files.size());
   for (const auto& path : opts.files) {
@@ -36,7 +44,7 @@ int run_validate(const ValidateOptions& opts) {
     try {
       auto source = read_source(path);
       std::shared_ptr<const Workflow> wf;
-      load_and_check(source, opts.limits, r.diags, &wf);
+      load_and_check(source, limits, r.diags, &wf);
       if (wf) {
         r.nodes = wf->nodes.size();
         r.edges = wf->edges.size();
@@ -146,7 +154,7 @@ void register_validate(CLI::App& app, int& exit_code) {
       ->default_str("text");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print errors only (no summaries or warnings)");
   add_color_flag(*cmd, opts->color);
-  add_document_limit_flags(*cmd, opts->limits);
+  opts->settings.bind(*cmd, {Scope::Document});
   cmd->callback([opts, &exit_code] { exit_code = run_validate(*opts); });
 }
 

@@ -37,14 +37,15 @@ void report_unknown_kind(const Workflow& wf, const NodeSpec& n, diag::Diagnostic
 }  // namespace
 
 std::shared_ptr<const CompiledWorkflow> compile_workflow(std::shared_ptr<const Workflow> wf,
-                                                         diag::Diagnostics& diags) {
+                                                         diag::Diagnostics& diags,
+                                                         const KindLookup& lookup) {
   const std::size_t errors_before = diags.error_count();
   auto dag = graph::Dag::build(*wf, diags);
   std::vector<const nodes::KindInfo*> kinds(wf->nodes.size(), nullptr);
   std::vector<std::unique_ptr<const nodes::NodeConfig>> configs(wf->nodes.size());
   for (std::size_t i = 0; i < wf->nodes.size(); ++i) {
     const NodeSpec& n = wf->nodes[i];
-    const nodes::KindInfo* kind = nodes::find_kind(n.type);
+    const nodes::KindInfo* kind = lookup ? lookup(n.type) : nodes::find_kind(n.type);
     if (!kind || kind->declared_only) {
       // A paginator's required key is still checked, as the reference does.
       if (kind) {

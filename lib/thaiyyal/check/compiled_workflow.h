@@ -4,6 +4,7 @@
 /// stopping at the first, and never runs a node.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -24,9 +25,14 @@ struct CompiledWorkflow {
   std::vector<std::unique_ptr<const nodes::NodeConfig>> configs;
 };
 
+/// Finds the kind for a type name; the default is the built-in registry.
+/// Tests substitute their own to add fake kinds.
+using KindLookup = std::function<const nodes::KindInfo*(std::string_view)>;
+
 /// Checks `wf` and adds every problem to `diags`. Returns the compiled form
 /// when there are no errors (warnings do not prevent it), else nullptr.
 std::shared_ptr<const CompiledWorkflow> compile_workflow(std::shared_ptr<const Workflow> wf,
-                                                         diag::Diagnostics& diags);
+                                                         diag::Diagnostics& diags,
+                                                         const KindLookup& lookup = {});
 
 }  // namespace thaiyyal::check

@@ -24,7 +24,72 @@ std::string_view severity_color(Severity s) {
   return kRed;
 }
 
-/// Length in bytes of the UTF-8 sequence starting at s[i], or 0 when invalid.
+bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+/// Appends a source line for display: tabs become spaces, other control
+/// characters and invalid UTF-8 bytes become U+FFFD, so that each character
+/// takes one column and nothing reaches the terminal as a control sequence.
+void append_source_text(std::string& out, std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\t') {
+      out.push_back(' ');
+      ++i;
+    } else if (c < 0x20 || c == 0x7F) {
+      out += kReplacement;
+      ++i;
+    } else if (const std::size_t n = utf8_sequence_length(s, i); n > 0) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += kReplacement;
+      ++i;
+    }
+  }
+}
+
+/// Columns `s` takes once shown by append_source_text.
+std::size_t display_width(std::string_view s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size(); ++w) i += std::max<std::size_t>(1, utf8_sequence_length(s, i));
+  return w;
+}
+
+/// Appends message text (which quotes user input: ids, keys, values) with
+/// control characters written as escapes (`\n`, `\t`, `\x1B`) and invalid
+/// UTF-8 as U+FFFD, so a message is one line and cannot drive the terminal.
+void append_visible(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      out += "\\n";
+      ++i;
+    } else if (c == '\t') {
+      out += "\\t";
+      ++i;
+    } else if (c == '\r') {
+      out += "\\r";
+      ++i;
+    } else if (c < 0x20 || c == 0x7F) {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+      ++i;
+    } else if (const std::size_t n = utf8_sequence_length(s, i); n > 0) {
+      out.append(s.substr(i, n));
+      i += n;
+    } else {
+      out += kReplacement;
+      ++i;
+    }
+  }
+}
+
+}  // namespace
+
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   const auto c = static_cast<unsigned char>(s[i]);
   std::size_t n = 0;
@@ -55,8 +120,6 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   }
   return n;
 }
-
-}  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -134,7 +197,7 @@ std::string render_text(const Diagnostic& d, const RenderOptions& opts) {
   };
   std::string prefix;
   if (w.file) {
-    prefix = w.file->name();
+    append_visible(prefix, w.file->name());
     if (w.line > 0) {
       prefix += fmt::format(":{}", w.line);
       if (w.column > 0) prefix += fmt::format(":{}", w.column);
@@ -145,42 +208,62 @@ std::string render_text(const Diagnostic& d, const RenderOptions& opts) {
   paint(severity_color(d.severity),
         fmt::format("{}[{}]", severity_name(d.severity), d.code.empty() ? "error" : d.code));
   out += ": ";
-  paint(kBold, d.message);
+  std::string message;
+  append_visible(message, d.message);
+  paint(kBold, message);
   out += '\n';
   if (w.has_node) {
-    out += fmt::format("  in node '{}'", w.node_id);
-    if (!w.json_path.empty()) out += fmt::format(" at {}", w.json_path);
+    out += "  in node '";
+    append_visible(out, w.node_id);
+    out += "'";
+    if (!w.json_path.empty()) {
+      out += " at ";
+      append_visible(out, w.json_path);
+    }
     out += '\n';
   } else if (!w.json_path.empty()) {
-    out += fmt::format("  at {}\n", w.json_path);
+    out += "  at ";
+    append_visible(out, w.json_path);
+    out += '\n';
   }
   if (opts.show_source && w.file && w.line > 0) {
     const auto line = w.file->line_text(w.line);
-    // Long lines (minified JSON) are shown as a window around the column.
+    // Long lines (minified JSON) are shown as a window around the column,
+    // cut at character boundaries.
     constexpr std::size_t kWindow = 100;
-    std::size_t col = w.column > 0 ? static_cast<std::size_t>(w.column - 1) : 0;
+    const std::size_t col = w.column > 0 ? static_cast<std::size_t>(w.column - 1) : 0;
     std::size_t start = 0;
-    if (line.size() > kWindow && col > kWindow / 2) start = col - kWindow / 2;
-    std::string_view shown = line.substr(std::min(start, line.size()), kWindow);
+    if (line.size() > kWindow && col > kWindow / 2) start = std::min(col - kWindow / 2, line.size());
+    std::size_t end = std::min(line.size(), start + kWindow);
+    while (start > 0 && start < end && is_continuation(line[start])) ++start;
+    while (end > start && end < line.size() && is_continuation(line[end])) --end;
     std::string gutter = fmt::format("{:>5} | ", w.line);
     out += gutter;
     if (start > 0) out += "...";
-    for (char ch : shown) out.push_back(ch == '\t' ? ' ' : ch);
-    if (start + kWindow < line.size()) out += "...";
+    append_source_text(out, line.substr(start, end - start));
+    if (end < line.size()) out += "...";
     out += '\n';
-    if (w.column > 0) {
+    if (w.column > 0 && col >= start) {
+      // Carets go under characters, not bytes.
+      std::size_t pad = start > 0 ? 3 : 0;
+      std::size_t width = static_cast<std::size_t>(std::max(1, std::min(w.length, static_cast<int>(kWindow))));
+      if (col < end) {
+        pad += display_width(line.substr(start, col - start));
+        const std::size_t span = std::min(width, end - col);
+        width = std::max<std::size_t>(1, display_width(line.substr(col, span)));
+      } else {
+        pad += display_width(line.substr(start, end - start)) + (col - end);
+      }
       out += std::string(gutter.size() - 2, ' ');
       out += "| ";
-      out += std::string(col - start + (start > 0 ? 3 : 0), ' ');
-      const int len = std::max(1, std::min<int>(w.length, static_cast<int>(kWindow)));
-      std::string carets(static_cast<std::size_t>(len), '^');
-      paint(kGreen, carets);
+      out += std::string(pad, ' ');
+      paint(kGreen, std::string(width, '^'));
       out += '\n';
     }
   }
   for (const auto& note : d.notes) {
     out += "  note: ";
-    out += note;
+    append_visible(out, note);
     out += '\n';
   }
   return out;

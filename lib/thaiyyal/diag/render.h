@@ -22,6 +22,11 @@ std::string render_text(const Diagnostic& d, const RenderOptions& opts = {});
 /// "node_id","path","notes"}; position keys only when known.
 std::string render_json(const Diagnostic& d);
 
+/// Length in bytes of the well-formed UTF-8 sequence starting at s[i] (1 for
+/// ASCII), or 0 when the bytes there are not valid UTF-8 (overlong forms,
+/// surrogates and values past U+10FFFF included). Requires i < s.size().
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
 /// Appends `s` to `out` as a JSON string literal (quotes included). Control
 /// characters are escaped; invalid UTF-8 is replaced by U+FFFD.
 void append_json_string(std::string& out, std::string_view s);

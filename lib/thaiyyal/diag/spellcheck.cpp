@@ -40,7 +40,8 @@ std::optional<std::string> spellcheck(std::string_view word,
   std::size_t best_distance = limit + 1;
   for (auto c : candidates) {
     const auto d = edit_distance(lw, lower(c), limit);
-    if (d < best_distance) {
+    // Replacing every character ("x" for "a") is no hint.
+    if (d < best_distance && d < std::max(word.size(), c.size())) {
       best_distance = d;
       best = std::string(c);
     }

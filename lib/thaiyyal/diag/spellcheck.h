@@ -12,7 +12,8 @@ namespace thaiyyal::diag {
 std::size_t edit_distance(std::string_view a, std::string_view b, std::size_t max_distance);
 
 /// The candidate closest to `word` when it is close enough to be a likely typo
-/// (distance <= max(1, word.size() / 3), case-insensitive exact matches first).
+/// (distance <= max(1, word.size() / 3) and below the longer length, so "x" never
+/// suggests "a"; case-insensitive exact matches first).
 std::optional<std::string> spellcheck(std::string_view word,
                                       const std::vector<std::string_view>& candidates);
 

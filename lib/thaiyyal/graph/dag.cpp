@@ -138,13 +138,27 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
   }
   std::vector<std::uint32_t> cycle(walk.begin() + seen_at[cur], walk.end());
   std::reverse(cycle.begin(), cycle.end());
+  // Start from the node that comes first in the document, so the message does
+  // not depend on where the walk entered the cycle.
+  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+  // Name every node of a short cycle; elide the middle of a long one.
+  constexpr std::size_t kShown = 8;
   std::string names;
-  for (auto i : cycle) names += fmt::format("'{}' -> ", wf.nodes[i].id);
+  for (std::size_t k = 0; k < cycle.size(); ++k) {
+    if (cycle.size() > kShown && k == kShown - 2) {
+      names += "... -> ";
+      k = cycle.size() - 2;
+    }
+    names += fmt::format("'{}' -> ", wf.nodes[cycle[k]].id);
+  }
   names += fmt::format("'{}'", wf.nodes[cycle.front()].id);
   const auto& first = wf.nodes[cycle.front()];
   auto& d = diags.error("cycle",
                         fmt::format("workflow contains cycles (circular dependencies): {}", names),
                         wf.location(node_path(first.index), &first));
+  if (cycle.size() > kShown) {
+    d.notes.push_back(fmt::format("the cycle has {} nodes", cycle.size()));
+  }
   const std::size_t stuck = n - g.order_.size();
   if (stuck > cycle.size()) {
     d.notes.push_back(fmt::format("{} node(s) are on or downstream of a cycle", stuck));

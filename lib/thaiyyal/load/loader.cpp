@@ -81,13 +81,75 @@ class YamlLocator final : public SourceLocator {
     if (line < 0) return loc;
     loc.line = line + 1;
     loc.column = col + 1;
-    // Underline the scalar or key text up to the end of the token.
-    const auto text = file_->line_text(loc.line);
-    std::size_t end = static_cast<std::size_t>(col);
-    while (end < text.size() && text[end] != ':' && text[end] != '#' && text[end] != ',') ++end;
-    while (end > static_cast<std::size_t>(col) && text[end - 1] == ' ') --end;
-    loc.length = static_cast<int>(std::max<std::size_t>(1, end - static_cast<std::size_t>(col)));
+    loc.length = static_cast<int>(token_length(file_->line_text(loc.line),
+                                               static_cast<std::size_t>(col)));
     return loc;
+  }
+
+  /// Length of the YAML token at `col` of `line`, for the carets: a quoted
+  /// scalar up to its closing quote, a flow collection up to its closing
+  /// bracket, a plain scalar up to `: `, ` #` (or, inside a flow collection,
+  /// `,` `]` `}`); 1 for block indicators. Stays on the one line.
+  static std::size_t token_length(std::string_view line, std::size_t col) {
+    if (col >= line.size()) return 1;
+    auto closing_quote = [&](std::size_t i) {
+      const char q = line[i++];
+      while (i < line.size()) {
+        if (q == '"' && line[i] == '\\') {
+          i += 2;
+        } else if (line[i] == q) {
+          if (q == '\'' && i + 1 < line.size() && line[i + 1] == '\'') {
+            i += 2;
+          } else {
+            return i + 1;
+          }
+        } else {
+          ++i;
+        }
+      }
+      return line.size();
+    };
+    const char c = line[col];
+    std::size_t end = col;
+    if (c == '"' || c == '\'') {
+      end = closing_quote(col);
+    } else if (c == '[' || c == '{') {
+      int depth = 0;
+      while (end < line.size()) {
+        const char d = line[end];
+        if (d == '"' || d == '\'') {
+          end = closing_quote(end);
+          continue;
+        }
+        ++end;
+        if (d == '[' || d == '{') ++depth;
+        if ((d == ']' || d == '}') && --depth == 0) break;
+      }
+    } else if (c == '-' || c == '|' || c == '>' || c == '?') {
+      if (col + 1 >= line.size() || line[col + 1] == ' ') return 1;
+    }
+    if (end == col) {
+      // A plain scalar. Inside an unclosed flow collection, , ] } end it too.
+      int open = 0;
+      for (std::size_t i = 0; i < col; ++i) {
+        if (line[i] == '"' || line[i] == '\'') {
+          i = closing_quote(i) - 1;
+        } else if (line[i] == '[' || line[i] == '{') {
+          ++open;
+        } else if ((line[i] == ']' || line[i] == '}') && open > 0) {
+          --open;
+        }
+      }
+      while (end < line.size()) {
+        const char d = line[end];
+        if (d == ':' && (end + 1 == line.size() || line[end + 1] == ' ')) break;
+        if (d == '#' && end > col && line[end - 1] == ' ') break;
+        if (open > 0 && (d == ',' || d == ']' || d == '}')) break;
+        ++end;
+      }
+      while (end > col && line[end - 1] == ' ') --end;
+    }
+    return std::max<std::size_t>(1, end - col);
   }
 
  private:
@@ -350,9 +412,13 @@ std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> fi
   }
   if (!doc.is_object()) {
     Location loc = wf.location({});
-    diags.error("not-an-object",
-                fmt::format("workflow must be a JSON object, got {}", kind_name(doc.kind())),
-                loc);
+    auto& d = diags.error("not-an-object",
+                          fmt::format("workflow must be a JSON object, got {}", kind_name(doc.kind())),
+                          loc);
+    if (text.find_first_not_of(" \t\r\n", text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0) ==
+        std::string_view::npos) {
+      d.notes.push_back("the file is empty");
+    }
     return std::nullopt;
   }
   DocumentReader(wf, diags).read(doc, opts);

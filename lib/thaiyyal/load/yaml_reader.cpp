@@ -1,5 +1,7 @@
 #include "thaiyyal/load/yaml_reader.h"
 
+#include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -14,13 +16,76 @@ namespace thaiyyal::load {
 namespace detail {
 namespace {
 
-[[noreturn]] void fail(const YAML::Mark& m, std::string code, std::string message) {
+/// Raises a load error at a 0-based line and byte column of the text (-1: unknown).
+[[noreturn]] void fail_at(int line, int column, std::string code, std::string message) {
   diag::Location loc;
-  if (m.line >= 0) {
-    loc.line = m.line + 1;
-    loc.column = m.column + 1;
+  if (line >= 0) {
+    loc.line = line + 1;
+    loc.column = column + 1;
   }
   diag::raise(diag::ErrorKind::Load, std::move(code), std::move(message), loc);
+}
+
+/// Same at a yaml-cpp mark. yaml-cpp does not count a leading byte order mark
+/// (`bom` bytes) in its columns; the file text, and so the caret line, does.
+[[noreturn]] void fail(const YAML::Mark& m, int bom, std::string code, std::string message) {
+  fail_at(m.line, m.column + (m.line == 0 ? bom : 0), std::move(code), std::move(message));
+}
+
+/// YAML streams are Unicode text: rejects invalid UTF-8 and the control
+/// characters YAML does not allow (all of C0 but tab, LF and CR; and DEL), which
+/// yaml-cpp would otherwise pass through into strings.
+void check_text(std::string_view s) {
+  int line = 0;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      ++i;
+      continue;
+    }
+    const int column = static_cast<int>(i - line_start);
+    if (c == '\n') {
+      ++line;
+      line_start = ++i;
+      continue;
+    }
+    if (c == '\t' || c == '\r') {
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      fail_at(line, column, "control-character",
+              fmt::format("control character 0x{:02X} is not allowed in YAML", c));
+    }
+    const std::size_t n = diag::utf8_sequence_length(s, i);
+    if (n == 0) fail_at(line, column, "invalid-utf8", fmt::format("invalid UTF-8 (byte 0x{:02X})", c));
+    i += n;
+  }
+}
+
+/// yaml-cpp accepts a quoted scalar that is still open at the end of the
+/// stream (`a: 'text` plus a newline), swallowing the rest of the file. A quoted
+/// scalar must have its closing quote: checked from its opening quote.
+void check_quote_closed(std::string_view text, int bom, const YAML::Mark& m) {
+  if (m.pos < 0) return;
+  std::size_t i = static_cast<std::size_t>(m.pos) + static_cast<std::size_t>(bom);
+  if (i >= text.size() || (text[i] != '"' && text[i] != '\'')) return;
+  const char quote = text[i++];
+  while (i < text.size()) {
+    if (quote == '"' && text[i] == '\\') {
+      i += 2;
+    } else if (text[i] == quote) {
+      if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        i += 2;  // '' is an escaped quote
+      } else {
+        return;
+      }
+    } else {
+      ++i;
+    }
+  }
+  fail(m, bom, "yaml-syntax", "invalid YAML: unterminated quoted string");
 }
 
 bool all_of(std::string_view s, std::size_t from, bool (*pred)(char)) {
@@ -59,8 +124,9 @@ bool is_core_float(std::string_view s) {
 
 class Converter {
  public:
-  Converter(std::size_t max_depth, std::size_t budget, YamlMarks* marks)
-      : max_depth_(max_depth), budget_(budget), marks_(marks) {}
+  Converter(std::string_view text, int bom, std::size_t max_depth, std::size_t budget,
+            YamlMarks* marks)
+      : text_(text), bom_(bom), max_depth_(max_depth), budget_(budget), marks_(marks) {}
 
   Value convert(const YAML::Node& n, std::vector<PathStep>& path, std::size_t depth,
                 const YAML::Mark* key_mark) {
@@ -72,10 +138,10 @@ class Converter {
     if (marks_) {
       YamlSpan span;
       span.line = n.Mark().line;
-      span.column = n.Mark().column;
+      span.column = n.Mark().column + (span.line == 0 ? bom_ : 0);
       if (key_mark) {
         span.key_line = key_mark->line;
-        span.key_column = key_mark->column;
+        span.key_column = key_mark->column + (span.key_line == 0 ? bom_ : 0);
       }
       (*marks_)[format_json_path(path)] = span;
     }
@@ -103,8 +169,11 @@ class Converter {
         for (const auto& kv : n) {
           const YAML::Node& k = kv.first;
           if (!k.IsScalar()) {
-            fail(k.Mark(), "yaml-syntax", "mapping keys must be scalars");
+            fail(k.Mark(), "yaml-syntax",
+                 fmt::format("mapping keys must be strings, got {}",
+                             k.IsSequence() ? "array" : k.IsMap() ? "object" : "null"));
           }
+          if (k.Tag() == "!") check_quote_closed(text_, bom_, k.Mark());
           std::string key = k.Scalar();
           if (obj.contains(key)) {
             std::string msg = "duplicate key ";
@@ -134,8 +203,12 @@ class Converter {
   Value scalar(const YAML::Node& n) {
     const std::string& s = n.Scalar();
     const std::string& tag = n.Tag();
+    if (tag == "!") check_quote_closed(text_, bom_, n.Mark());
     if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value(s);
-    if (tag != "?" && tag.rfind("tag:yaml.org,2002:", 0) != 0) {
+    // Only the core schema's scalar tags (D19); !!binary, !!timestamp and
+    // application tags have no Value.
+    if (tag != "?" && tag != "tag:yaml.org,2002:null" && tag != "tag:yaml.org,2002:bool" &&
+        tag != "tag:yaml.org,2002:int" && tag != "tag:yaml.org,2002:float") {
       fail(n.Mark(), "yaml-unsupported", "unsupported YAML tag '" + tag + "'");
     }
     const bool plain = tag == "?";
@@ -189,6 +262,12 @@ class Converter {
     return d;
   }
 
+  [[noreturn]] void fail(const YAML::Mark& m, std::string code, std::string message) const {
+    detail::fail(m, bom_, std::move(code), std::move(message));
+  }
+
+  std::string_view text_;
+  int bom_;
   std::size_t max_depth_;
   std::size_t budget_;
   std::size_t count_ = 0;
@@ -198,20 +277,25 @@ class Converter {
 }  // namespace
 
 Value parse_yaml_document(std::string_view text, std::size_t max_depth, YamlMarks* marks) {
+  const int bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  check_text(text);
   std::vector<YAML::Node> docs;
   try {
     docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::DeepRecursion&) {
+    // yaml-cpp's own recursion guard (500 levels); its mark is not useful.
+    fail_at(-1, -1, "nesting-too-deep", "nesting too deep: more than 499 levels");
   } catch (const YAML::Exception& e) {
-    fail(e.mark, "yaml-syntax", "invalid YAML: " + e.msg);
+    fail(e.mark, bom, "yaml-syntax", "invalid YAML: " + e.msg);
   }
   if (docs.size() > 1) {
-    fail(docs[1].Mark(), "yaml-syntax",
+    fail(docs[1].Mark(), bom, "yaml-syntax",
          "the file holds several YAML documents; a workflow file holds exactly one");
   }
   if (docs.empty()) return Value();
   // Aliases may share subtrees; expanding them is bounded by the text size.
   const std::size_t budget = 100000 + text.size() * 4;
-  Converter c(max_depth, budget, marks);
+  Converter c(text, bom, max_depth, budget, marks);
   std::vector<PathStep> path;
   return c.convert(docs[0], path, 0, nullptr);
 }

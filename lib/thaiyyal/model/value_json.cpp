@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <unordered_set>
 
 #include "thaiyyal/diag/render.h"
@@ -352,18 +353,12 @@ class Parser {
     const char* last = s_.data() + pos_;
     auto res = std::from_chars(first, last, d);
     if (res.ec == std::errc::result_out_of_range) {
-      // Underflow to zero is harmless; overflow cannot be represented (D2).
-      bool tiny = false;
-      for (const char* p = first; p < last; ++p) {
-        if (*p == 'e' || *p == 'E') {
-          tiny = p + 1 < last && p[1] == '-';
-          break;
-        }
-      }
-      if (!tiny) {
-        fail_at(start, "number out of range: " + std::string(first, last), "number-out-of-range");
-      }
-      d = 0;
+      // Underflow (to zero or a subnormal, sign kept) is harmless; overflow
+      // cannot be represented (D2). strtod tells them apart by its result:
+      // the sign of the exponent does not ("1000...0e-10" overflows).
+      const std::string literal(first, last);
+      d = std::strtod(literal.c_str(), nullptr);
+      if (std::isinf(d)) fail_at(start, "number out of range: " + literal, "number-out-of-range");
     }
     return d;
   }

@@ -227,4 +227,37 @@ std::shared_ptr<const expr::Program> ConfigReader::expression_at(
   }
 }
 
+std::optional<DurationSetting> ConfigReader::duration(std::string_view key, Presence p) {
+  auto text = string(key, p);
+  if (!text) return std::nullopt;
+  DurationSetting d{*text, parse_node_duration(*text)};
+  return d;
+}
+
+std::shared_ptr<const expr::Program> ConfigReader::required_expression(
+    std::string_view key, expr::Mode mode, std::string_view blank_detail) {
+  auto text = string(key, Presence::Required);
+  if (!text) return nullptr;
+  if (blank(*text)) {
+    fail(key, "blank-expression", blank_detail);
+    return nullptr;
+  }
+  return expression_at({PathStep{std::string(key), std::nullopt}}, *text, key, mode);
+}
+
+void ConfigReader::warn_fails_when_run(std::string_view key, std::string_view cause,
+                                       const std::vector<std::string_view>& choices) {
+  auto& d = diags_.warning(
+      "fails-when-run",
+      fmt::format("node {} (type {}) will fail when it runs: {}", node_.id, node_.type, cause),
+      key.empty() ? wf_.location(node_path(node_.index), &node_)
+                  : location_in_data({PathStep{std::string(key), std::nullopt}}));
+  const Value* v = key.empty() ? nullptr : data().find(key);
+  if (v && v->is_string() && !choices.empty()) {
+    if (auto near = diag::spellcheck(v->as_string(), choices)) {
+      d.notes.push_back(fmt::format("did you mean '{}'?", *near));
+    }
+  }
+}
+
 }  // namespace thaiyyal::nodes

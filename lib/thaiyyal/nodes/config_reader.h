@@ -14,12 +14,20 @@
 
 #include "thaiyyal/diag/diagnostic.h"
 #include "thaiyyal/expr/expr.h"
+#include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/model/workflow.h"
 
 namespace thaiyyal::nodes {
 
 enum class Presence : std::uint8_t { Optional, Required };
+
+/// A duration setting as written and as parsed (spec 03 §0.5: Go syntax, or a
+/// bare base-10 integer meaning milliseconds).
+struct DurationSetting {
+  std::string text;            ///< as written; several node outputs echo it
+  std::optional<Nanos> value;  ///< nullopt when `text` is not a valid duration
+};
 
 class ConfigReader {
  public:
@@ -48,6 +56,11 @@ class ConfigReader {
   std::optional<std::vector<std::string>> string_list(std::string_view key,
                                                       Presence p = Presence::Optional);
 
+  /// A string key holding a duration. Only the JSON type is checked here;
+  /// whether the text parses is recorded in `value`, because the reference
+  /// rejects a bad duration only when the node runs.
+  std::optional<DurationSetting> duration(std::string_view key, Presence p = Presence::Optional);
+
   /// Compiles the expression held in string key `key` (02 §2.2). Returns
   /// nullptr when the key is absent, null or blank (the node applies its own
   /// rule for that) or when compiling fails; a compile error is reported as
@@ -58,6 +71,12 @@ class ConfigReader {
   std::shared_ptr<const expr::Program> expression_at(const std::vector<PathStep>& data_path,
                                                      const std::string& text,
                                                      std::string_view label, expr::Mode mode);
+  /// A required expression key with the blank-field rule of 02 §2.2: absent or
+  /// null reports `missing required field: <key>`; blank (empty or only
+  /// blanks) reports `blank_detail` at the key (code `blank-expression`);
+  /// otherwise the text is compiled. nullptr on any problem.
+  std::shared_ptr<const expr::Program> required_expression(std::string_view key, expr::Mode mode,
+                                                           std::string_view blank_detail);
   /// True when `s` is empty or only blanks (space, tab, CR, LF).
   static bool blank(std::string_view s);
 
@@ -72,6 +91,13 @@ class ConfigReader {
                std::string_view detail, int column_offset = -1, int length = 0);
   /// A warning about a key (does not make the node invalid).
   void warn(std::string_view key, std::string_view code, std::string_view message);
+
+  /// Warns (code `fails-when-run`) that the node fails whenever it runs,
+  /// whatever its inputs (decision D17); `cause` is the run-time error it will
+  /// raise. When `key` holds a string close to one of `choices`, a "did you
+  /// mean" note is added. Does not make the node invalid.
+  void warn_fails_when_run(std::string_view key, std::string_view cause,
+                           const std::vector<std::string_view>& choices = {});
 
   /// After parsing: warns about data keys the kind never looked at when they
   /// look like a misspelling of one it did ("vlue" -> "value").

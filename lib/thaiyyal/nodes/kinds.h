@@ -3,7 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "thaiyyal/nodes/config_reader.h"
 #include "thaiyyal/nodes/node_kind.h"
@@ -11,6 +15,113 @@
 
 namespace thaiyyal::nodes {
 
+/// The run function of a kind whose executor does not exist yet: throws
+/// std::logic_error("<kind> is not executable yet"). Each KindInfo refers to
+/// it until its executor replaces it.
+Value run_not_implemented(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs);
+
+/// One accepted spelling of a closed set of option values and its enumerator.
+template <typename E>
+using Choice = std::pair<std::string_view, E>;
+
+/// The enumerator whose spelling equals `text` (ASCII case-insensitively when
+/// `ignore_case`), or nullopt.
+template <typename E, std::size_t N>
+std::optional<E> find_choice(std::string_view text, const Choice<E> (&table)[N],
+                             bool ignore_case = false) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& [name, value] : table) {
+    if (name.size() != text.size()) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < name.size() && same; ++i) {
+      same = ignore_case ? lower(name[i]) == lower(text[i]) : name[i] == text[i];
+    }
+    if (same) return value;
+  }
+  return std::nullopt;
+}
+
+/// The spellings of a choice table, for "did you mean" notes.
+template <typename E, std::size_t N>
+std::vector<std::string_view> choice_names(const Choice<E> (&table)[N]) {
+  std::vector<std::string_view> out;
+  out.reserve(N);
+  for (const auto& entry : table) out.push_back(entry.first);
+  return out;
+}
+
+/// A key typed *any* that counts only when it is a JSON number (spec
+/// 03-control §0.1): the number, else nullopt, meaning the node's default.
+inline std::optional<double> number_if_given(ConfigReader& r, std::string_view key,
+                                             Presence p = Presence::Optional) {
+  const Value* v = r.any(key, p);
+  if (v && v->is_number()) return v->as_number();
+  return std::nullopt;
+}
+
+// Input
+extern const KindInfo kBooleanInputKind;
+extern const KindInfo kDateInputKind;
+extern const KindInfo kDatetimeInputKind;
 extern const KindInfo kNumberKind;
+extern const KindInfo kTextInputKind;
+// Display
+extern const KindInfo kRendererKind;
+extern const KindInfo kVisualizationKind;
+// Compute
+extern const KindInfo kExpressionKind;
+extern const KindInfo kOperationKind;
+extern const KindInfo kTextOperationKind;
+// Control
+extern const KindInfo kConditionKind;
+extern const KindInfo kForEachKind;
+extern const KindInfo kSwitchKind;
+extern const KindInfo kWhileLoopKind;
+// Array
+extern const KindInfo kChunkKind;
+extern const KindInfo kCompactKind;
+extern const KindInfo kFilterKind;
+extern const KindInfo kFindKind;
+extern const KindInfo kFlatMapKind;
+extern const KindInfo kGroupByKind;
+extern const KindInfo kMapKind;
+extern const KindInfo kPartitionKind;
+extern const KindInfo kRangeKind;
+extern const KindInfo kReduceKind;
+extern const KindInfo kReverseKind;
+extern const KindInfo kSampleKind;
+extern const KindInfo kSliceKind;
+extern const KindInfo kSortKind;
+extern const KindInfo kTransposeKind;
+extern const KindInfo kUniqueKind;
+extern const KindInfo kZipKind;
+// State
+extern const KindInfo kAccumulatorKind;
+extern const KindInfo kCacheKind;
+extern const KindInfo kContextConstantKind;
+extern const KindInfo kContextVariableKind;
+extern const KindInfo kCounterKind;
+extern const KindInfo kVariableKind;
+// Data
+extern const KindInfo kExtractKind;
+extern const KindInfo kFormatKind;
+extern const KindInfo kParseKind;
+extern const KindInfo kSchemaValidatorKind;
+extern const KindInfo kTransformKind;
+// Flow
+extern const KindInfo kJoinKind;
+extern const KindInfo kParallelKind;
+extern const KindInfo kSplitKind;
+// Pacing
+extern const KindInfo kDelayKind;
+extern const KindInfo kRateLimiterKind;
+extern const KindInfo kThrottleKind;
+// Resilience
+extern const KindInfo kRetryKind;
+extern const KindInfo kTimeoutKind;
+extern const KindInfo kTryCatchKind;
+// Network
+extern const KindInfo kHttpKind;
+extern const KindInfo kPaginatorKind;
 
 }  // namespace thaiyyal::nodes

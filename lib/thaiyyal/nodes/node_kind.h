@@ -54,6 +54,9 @@ struct KindInfo {
   /// Declared by the reference with a data schema but no executor
   /// (`paginator`): it loads, and never runs.
   bool declared_only = false;
+  /// A context node (context_variable, context_constant): its result is the
+  /// final output only when no other terminal node ran (decision D5).
+  bool context_node = false;
 };
 
 /// Every kind, sorted by name.

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "thaiyyal/nodes/kinds.h"
 
@@ -7,7 +9,59 @@ namespace {
 
 /// The one table of node kinds, sorted by name.
 const KindInfo* const kAllKinds[] = {
+    &kAccumulatorKind,
+    &kBooleanInputKind,
+    &kCacheKind,
+    &kChunkKind,
+    &kCompactKind,
+    &kConditionKind,
+    &kContextConstantKind,
+    &kContextVariableKind,
+    &kCounterKind,
+    &kDateInputKind,
+    &kDatetimeInputKind,
+    &kDelayKind,
+    &kExpressionKind,
+    &kExtractKind,
+    &kFilterKind,
+    &kFindKind,
+    &kFlatMapKind,
+    &kForEachKind,
+    &kFormatKind,
+    &kGroupByKind,
+    &kHttpKind,
+    &kJoinKind,
+    &kMapKind,
     &kNumberKind,
+    &kOperationKind,
+    &kPaginatorKind,
+    &kParallelKind,
+    &kParseKind,
+    &kPartitionKind,
+    &kRangeKind,
+    &kRateLimiterKind,
+    &kReduceKind,
+    &kRendererKind,
+    &kRetryKind,
+    &kReverseKind,
+    &kSampleKind,
+    &kSchemaValidatorKind,
+    &kSliceKind,
+    &kSortKind,
+    &kSplitKind,
+    &kSwitchKind,
+    &kTextInputKind,
+    &kTextOperationKind,
+    &kThrottleKind,
+    &kTimeoutKind,
+    &kTransformKind,
+    &kTransposeKind,
+    &kTryCatchKind,
+    &kUniqueKind,
+    &kVariableKind,
+    &kVisualizationKind,
+    &kWhileLoopKind,
+    &kZipKind,
 };
 
 }  // namespace
@@ -38,6 +92,10 @@ std::string_view category_name(Category c) {
       return "network";
   }
   return "input";
+}
+
+Value run_not_implemented(const NodeConfig&, RunContext& ctx, std::span<const Value>) {
+  throw std::logic_error(ctx.node().type + " is not executable yet");
 }
 
 std::span<const KindInfo* const> all_kinds() { return kAllKinds; }

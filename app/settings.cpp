@@ -1,0 +1,223 @@
+#include "settings.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+
+#include "common.h"
+#include "thaiyyal/diag/spellcheck.h"
+#include "thaiyyal/load/loader.h"
+#include "thaiyyal/model/duration.h"
+
+namespace thaiyyal::app {
+namespace {
+
+enum class Type : std::uint8_t { Count, Size, Duration };
+
+struct Setting {
+  const char* flag;  ///< without the leading dashes; the YAML key and the
+                     ///< THAIYYAL_ variable derive from it
+  Type type;
+  Scope scope;
+  const char* help;
+  std::uint64_t Limits::*count = nullptr;
+  Limits::Millis Limits::*duration = nullptr;
+};
+
+const Setting kSettings[] = {
+    {"max-nodes", Type::Count, Scope::Document, "Maximum nodes in a workflow (0 = unlimited)",
+     &Limits::max_nodes},
+    {"max-edges", Type::Count, Scope::Document, "Maximum edges in a workflow (0 = unlimited)",
+     &Limits::max_edges},
+    {"max-payload-size", Type::Size, Scope::Document,
+     "Maximum workflow size, e.g. 1MiB (0 = unlimited)", &Limits::max_payload_size},
+    {"max-execution-time", Type::Duration, Scope::Run,
+     "Time budget of the whole run, e.g. 200ms, 30s, 5m (0 = none)", nullptr,
+     &Limits::max_execution_time},
+    {"max-node-time", Type::Duration, Scope::Run, "Time budget of one node (0 = none)", nullptr,
+     &Limits::max_node_execution_time},
+    {"max-node-executions", Type::Count, Scope::Run, "Node executions per run (0 = unlimited)",
+     &Limits::max_node_executions},
+    {"max-loop-iterations", Type::Count, Scope::Run,
+     "Iterations of a loop node; caps a node's own max_iterations (0 = unlimited)",
+     &Limits::max_loop_iterations},
+    {"max-http-calls", Type::Count, Scope::Run, "HTTP requests per run (0 = unlimited)",
+     &Limits::max_http_calls},
+    {"max-string-length", Type::Size, Scope::Run, "Longest string value (0 = unlimited)",
+     &Limits::max_string_length},
+    {"max-array-length", Type::Count, Scope::Run, "Longest array value (0 = unlimited)",
+     &Limits::max_array_length},
+    {"max-depth", Type::Count, Scope::Run, "Deepest nesting of a value (0 = unlimited)",
+     &Limits::max_context_depth},
+    {"max-variables", Type::Count, Scope::Run, "Workflow variables per run (0 = unlimited)",
+     &Limits::max_variables},
+    {"max-cache-size", Type::Count, Scope::Run, "Entries in the run's cache (0 = unlimited)",
+     &Limits::max_cache_size},
+    {"max-input-size", Type::Size, Scope::Run, "Largest single node input (0 = unlimited)",
+     &Limits::max_input_size},
+    {"http-timeout", Type::Duration, Scope::Run, "Timeout of one HTTP request", nullptr,
+     &Limits::http_timeout},
+    {"max-redirects", Type::Count, Scope::Run, "HTTP redirects followed per request",
+     &Limits::max_http_redirects},
+    {"max-response-size", Type::Size, Scope::Run, "Largest HTTP response body",
+     &Limits::max_response_size},
+};
+
+std::string env_name(const Setting& s) {
+  std::string n = "THAIYYAL_";
+  for (const char* p = s.flag; *p; ++p) n += *p == '-' ? '_' : static_cast<char>(std::toupper(*p));
+  return n;
+}
+
+std::string yaml_key(const Setting& s) {
+  std::string k = s.flag;
+  for (auto& c : k) {
+    if (c == '-') c = '_';
+  }
+  return k;
+}
+
+std::string default_text(const Setting& s) {
+  const Limits d;
+  if (s.type == Type::Duration) {
+    return format_go_duration(std::chrono::duration_cast<Nanos>(d.*(s.duration)));
+  }
+  return std::to_string(d.*(s.count));
+}
+
+void apply(const Setting& s, std::string_view text, const std::string& source, Limits& limits) {
+  switch (s.type) {
+    case Type::Count: {
+      std::uint64_t v = 0;
+      auto res = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (res.ec != std::errc() || res.ptr != text.data() + text.size()) {
+        throw SettingsError(fmt::format("{}: '{}' is not a non-negative whole number", source, text));
+      }
+      limits.*(s.count) = v;
+      return;
+    }
+    case Type::Size: {
+      auto v = parse_size(text);
+      if (!v) {
+        throw SettingsError(
+            fmt::format("{}: '{}' is not a size (bytes, or with K/M/G, KiB/MiB/GiB)", source, text));
+      }
+      limits.*(s.count) = *v;
+      return;
+    }
+    case Type::Duration: {
+      auto d = parse_go_duration(text);
+      if (!d) {
+        throw SettingsError(
+            fmt::format("{}: '{}' is not a duration (use e.g. 200ms, 30s, 5m, 1h30m)", source, text));
+      }
+      // A negative or zero time limit means "no limit" (D9).
+      limits.*(s.duration) = std::chrono::duration_cast<Limits::Millis>(*d);
+      if (d->count() > 0 && limits.*(s.duration) == Limits::Millis(0)) {
+        limits.*(s.duration) = Limits::Millis(1);
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_size(std::string_view s) {
+  std::uint64_t v = 0;
+  auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (res.ec != std::errc() || res.ptr == s.data()) return std::nullopt;
+  std::string_view suffix(res.ptr, static_cast<std::size_t>(s.data() + s.size() - res.ptr));
+  std::uint64_t mult = 1;
+  if (suffix.empty() || suffix == "B") {
+    mult = 1;
+  } else if (suffix == "K" || suffix == "KiB" || suffix == "k") {
+    mult = 1ull << 10;
+  } else if (suffix == "M" || suffix == "MiB") {
+    mult = 1ull << 20;
+  } else if (suffix == "G" || suffix == "GiB") {
+    mult = 1ull << 30;
+  } else {
+    return std::nullopt;
+  }
+  if (v > UINT64_MAX / mult) return std::nullopt;
+  return v * mult;
+}
+
+void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
+  for (std::size_t i = 0; i < std::size(kSettings); ++i) {
+    const auto& s = kSettings[i];
+    if (std::find(scopes.begin(), scopes.end(), s.scope) == scopes.end()) continue;
+    bound_.push_back(Bound{i, {}, nullptr});
+  }
+  for (auto& b : bound_) {
+    const auto& s = kSettings[b.index];
+    b.option = cmd.add_option(std::string("--") + s.flag, b.flag_value,
+                              fmt::format("{} [default: {}; env {}]", s.help, default_text(s),
+                                          env_name(s)))
+                   ->type_name(s.type == Type::Duration ? "DURATION"
+                               : s.type == Type::Size   ? "SIZE"
+                                                        : "N")
+                   ->group("Limits");
+  }
+  cmd.add_option("--config", config_file_,
+                 "YAML file of settings (keys as the flags, with _ for -, e.g. "
+                 "max_execution_time: 30s); flags and THAIYYAL_* variables override it")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile);
+}
+
+void Settings::resolve(Limits& limits) const {
+  // 1. The config file.
+  if (!config_file_.empty()) {
+    const auto source = read_source(config_file_);
+    Value doc;
+    try {
+      doc = load::parse_yaml(source->text());
+    } catch (const diag::Error& e) {
+      throw SettingsError(fmt::format("{}:{}: {}", config_file_, e.diagnostic().where.line,
+                                      e.what()));
+    }
+    if (!doc.is_null() && !doc.is_object()) {
+      throw SettingsError(config_file_ + ": the settings file must be a YAML mapping");
+    }
+    if (const Object* o = doc.if_object()) {
+      for (const auto& [key, value] : *o) {
+        const Bound* found = nullptr;
+        std::vector<std::string> names;
+        for (const auto& b : bound_) {
+          names.push_back(yaml_key(kSettings[b.index]));
+          if (names.back() == key) found = &b;
+        }
+        if (!found) {
+          std::vector<std::string_view> views(names.begin(), names.end());
+          auto near = diag::spellcheck(key, views);
+          throw SettingsError(fmt::format("{}: unknown setting '{}'{}", config_file_, key,
+                                          near ? fmt::format("; did you mean '{}'?", *near) : ""));
+        }
+        std::string text;
+        if (const auto* str = value.if_string()) {
+          text = *str;
+        } else if (const auto* num = value.if_number()) {
+          text = number_to_string(*num);
+        } else {
+          throw SettingsError(fmt::format("{}: {} must be a number or a string, got {}",
+                                          config_file_, key, kind_name(value.kind())));
+        }
+        apply(kSettings[found->index], text, fmt::format("{}: {}", config_file_, key), limits);
+      }
+    }
+  }
+  // 2. The environment, 3. flags.
+  for (const auto& b : bound_) {
+    const auto& s = kSettings[b.index];
+    const auto env = env_name(s);
+    if (const char* v = std::getenv(env.c_str()); v && *v) apply(s, v, env, limits);
+    if (b.option && b.option->count() > 0) {
+      apply(s, b.flag_value, std::string("--") + s.flag, limits);
+    }
+  }
+}
+
+}  // namespace thaiyyal::app

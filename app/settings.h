@@ -1,0 +1,53 @@
+/// Run settings (limits today; network policy later) gathered from four
+/// sources with one precedence: command-line flags > THAIYYAL_* environment
+/// variables > the --config YAML file > built-in defaults. One table describes
+/// every setting once; commands bind the subset they use.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "thaiyyal/model/limits.h"
+
+namespace thaiyyal::app {
+
+/// Which commands a setting applies to.
+enum class Scope : std::uint8_t { Document, Run };
+
+/// A bad value in a flag, the environment or the config file; exit code 2.
+class SettingsError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Settings {
+ public:
+  /// Adds the flags of every setting whose scope is within `scopes` to `cmd`,
+  /// plus --config FILE.
+  void bind(CLI::App& cmd, std::vector<Scope> scopes);
+
+  /// Resolves every bound setting into `limits`. Throws SettingsError naming
+  /// the source (flag, variable or file:key) of a bad value.
+  void resolve(Limits& limits) const;
+
+  /// The --config file, if one was given.
+  const std::string& config_file() const { return config_file_; }
+
+ private:
+  struct Bound {
+    std::size_t index;  ///< into the settings table
+    std::string flag_value;
+    CLI::Option* option = nullptr;
+  };
+  std::vector<Bound> bound_;
+  std::string config_file_;
+};
+
+/// Parses a size: a whole number of bytes with an optional suffix K, M, G
+/// (or KiB, MiB, GiB), powers of 1024. nullopt on bad input.
+std::optional<std::uint64_t> parse_size(std::string_view s);
+
+}  // namespace thaiyyal::app

@@ -1,0 +1,37 @@
+#include "thaiyyal/nodes/kinds.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+struct Config final : NodeConfig {
+  std::string text;
+  /// Null when the expression is blank: the node then passes its first input
+  /// through with a warning (spec 03 §3.3).
+  std::shared_ptr<const expr::Program> program;
+};
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  auto text = r.string("expression", Presence::Required);
+  if (!text) return nullptr;
+  if (!ConfigReader::blank(*text)) {
+    c->program = r.expression_at({PathStep{"expression", std::nullopt}}, *text, "expression",
+                                 expr::Mode::Value);
+    if (!c->program) return nullptr;
+  }
+  c->text = std::move(*text);
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kExpressionKind{
+    "expression",
+    Category::Compute,
+    "Evaluates an expression over its first input (bound as input and item).",
+    R"({"expression": "input * 2 + 1"})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes

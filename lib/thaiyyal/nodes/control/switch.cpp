@@ -1,0 +1,121 @@
+#include <fmt/format.h>
+
+#include "thaiyyal/nodes/kinds.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+struct Case {
+  std::string when;                              ///< echoed as `case` in the output
+  std::shared_ptr<const expr::Program> program;  ///< condition mode; null for the default
+  std::string output_path;                       ///< the handle; "default" for an unnamed default
+  bool is_default = false;
+};
+
+struct Config final : NodeConfig {
+  /// In document order; the last one is the single default case.
+  std::vector<Case> cases;
+};
+
+std::vector<PathStep> case_path(std::size_t i) {
+  return {PathStep{"cases", std::nullopt}, PathStep{"", i}};
+}
+
+std::vector<PathStep> case_key_path(std::size_t i, std::string_view key) {
+  auto p = case_path(i);
+  p.push_back(PathStep{std::string(key), std::nullopt});
+  return p;
+}
+
+/// A member of case `i` that must have JSON kind `kind` when present; null
+/// counts as absent. Reports a type mismatch and returns nullptr.
+const Value* case_member(ConfigReader& r, const Object& obj, std::size_t i, std::string_view key,
+                         Kind kind, std::string_view expected) {
+  const Value* v = obj.find(key);
+  if (!v || v->is_null()) return nullptr;
+  if (v->kind() != kind) {
+    r.fail_at(
+        case_key_path(i, key), "wrong-type",
+        fmt::format("cases[{}].{} must be {}, got {}", i, key, expected, kind_name(v->kind())));
+    return nullptr;
+  }
+  return v;
+}
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  const Array* cases = r.array("cases");
+  if (!cases || cases->empty()) {
+    if (!r.has("cases") || cases) r.missing("cases");
+    return nullptr;
+  }
+  const std::size_t last = cases->size() - 1;
+  std::size_t defaults = 0;
+  for (std::size_t i = 0; i < cases->size(); ++i) {
+    const Value& item = (*cases)[i];
+    if (!item.is_object()) {
+      r.fail_at(case_path(i), "wrong-type",
+                fmt::format("cases[{}] must be an object, got {}", i, kind_name(item.kind())));
+      continue;
+    }
+    const Object& obj = item.as_object();
+    const Value* when = case_member(r, obj, i, "when", Kind::String, "a string");
+    const Value* output_path = case_member(r, obj, i, "output_path", Kind::String, "a string");
+    const Value* is_default = case_member(r, obj, i, "is_default", Kind::Bool, "a boolean");
+    Case k;
+    k.is_default = is_default && is_default->as_bool();
+    k.when = when ? when->as_string() : std::string();
+    k.output_path = output_path ? output_path->as_string() : std::string();
+    if (k.is_default) {
+      // The default's `when` is never parsed (02 §2.2).
+      ++defaults;
+      if (i != last) {
+        r.fail_at(case_path(i), "switch-case",
+                  fmt::format("default case must be the last case in the array (found at index "
+                              "{}, but last index is {})",
+                              i, last));
+      }
+      if (k.output_path.empty()) k.output_path = "default";
+    } else {
+      if (k.output_path.empty()) {
+        r.fail_at(case_path(i), "switch-case",
+                  fmt::format("case at index {} must have output_path (non-default cases require "
+                              "output_path)",
+                              i));
+      }
+      const Value* raw_when = obj.find("when");
+      const bool when_mistyped = raw_when && !raw_when->is_null() && !when;
+      const auto label = fmt::format("cases[{}].when", i);
+      if (when_mistyped) {
+        // Already reported as a type error.
+      } else if (ConfigReader::blank(k.when)) {
+        r.fail_at(when ? case_key_path(i, "when") : case_path(i), "blank-expression",
+                  label + ": empty condition");
+      } else {
+        k.program = r.expression_at(case_key_path(i, "when"), k.when, label, expr::Mode::Condition);
+      }
+    }
+    c->cases.push_back(std::move(k));
+  }
+  if (defaults != 1) {
+    r.fail("cases", "switch-case",
+           fmt::format("switch node must have exactly one default case (found {})", defaults));
+  }
+  if (!r.ok()) return nullptr;
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kSwitchKind{
+    "switch",
+    Category::Control,
+    "Routes its first input to the first case whose condition holds, or to the default case.",
+    R"({"cases": [{"when": "input.status == 'active'", "output_path": "active"}, )"
+    R"({"when": "input.status == 'banned'", "output_path": "blocked"}, )"
+    R"({"is_default": true, "output_path": "other"}]})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes

@@ -1,0 +1,29 @@
+#include "thaiyyal/nodes/kinds.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+struct Config final : NodeConfig {
+  std::string value;  ///< emitted exactly as written; not checked (spec 03 §1.4)
+};
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  auto v = r.string("date_value", Presence::Required);
+  if (!v) return nullptr;
+  c->value = std::move(*v);
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kDateInputKind{
+    "date_input",
+    Category::Input,
+    "A constant date (YYYY-MM-DD) string, emitted as written.",
+    R"({"date_value": "2024-01-15"})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes

@@ -1,0 +1,30 @@
+#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/text_template.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+struct Config final : NodeConfig {
+  TextTemplate text;  ///< `{{ const.x }}` / `{{ variable.x }}` are filled in per run (D12)
+};
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  auto text = r.string("text", Presence::Required);
+  if (!text) return nullptr;
+  c->text = TextTemplate(std::move(*text));
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kTextInputKind{
+    "text_input",
+    Category::Input,
+    "A constant string; {{ const.name }} and {{ variable.name }} placeholders are filled in.",
+    R"({"text": "Hello, world"})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes

@@ -1,0 +1,39 @@
+#include <fmt/format.h>
+
+#include "thaiyyal/nodes/kinds.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+struct Config final : NodeConfig {
+  /// Echoed as `duration`; a text that does not parse fails at run time with
+  /// `invalid duration format: invalid duration format: <s> (...)`.
+  DurationSetting duration;
+};
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  auto duration = r.duration("duration", Presence::Required);
+  if (!duration || !r.ok()) return nullptr;
+  if (!duration->value) {
+    r.warn_fails_when_run("duration",
+                          fmt::format("invalid duration format: invalid duration format: {} (use "
+                                      "formats like '5s', '10m', '1h')",
+                                      duration->text));
+  }
+  c->duration = std::move(*duration);
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kDelayKind{
+    "delay",
+    Category::Pacing,
+    "Waits for a duration, then passes its first input along.",
+    R"({"duration": "250ms"})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes

@@ -1,0 +1,54 @@
+#include <fmt/format.h>
+
+#include "thaiyyal/nodes/kinds.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+struct Config final : NodeConfig {
+  /// Requests allowed per window; <= 0 fails at run time with
+  /// `max_requests must be positive` (the reference crashes, D-8).
+  std::int64_t max_requests = 0;
+  /// Echoed as `window`; a text that does not parse fails at run time.
+  DurationSetting per_duration;
+  std::string strategy = "fixed_window";  ///< anything else fails at run time
+};
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  auto max_requests = r.integer("max_requests", Presence::Required);
+  auto per_duration = r.duration("per_duration", Presence::Required);
+  if (auto strategy = r.string("strategy")) c->strategy = std::move(*strategy);
+  if (!max_requests || !per_duration || !r.ok()) return nullptr;
+  c->max_requests = *max_requests;
+  c->per_duration = std::move(*per_duration);
+  // The run-time checks, in the node's order; each one fails every run.
+  if (!c->per_duration.value) {
+    r.warn_fails_when_run("per_duration",
+                          fmt::format("invalid per_duration format: invalid duration format: {} "
+                                      "(use formats like '5s', '10m', '1h')",
+                                      c->per_duration.text));
+  } else if (c->strategy != "fixed_window") {
+    r.warn_fails_when_run(
+        "strategy",
+        fmt::format("unsupported rate limit strategy: {} (only fixed_window supported)",
+                    c->strategy),
+        {"fixed_window"});
+  } else if (c->max_requests <= 0) {
+    r.warn_fails_when_run("max_requests", "max_requests must be positive");
+  }
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kRateLimiterKind{
+    "rate_limiter",
+    Category::Pacing,
+    "Passes its first input along, waiting when max_requests per window were already made.",
+    R"({"max_requests": 10, "per_duration": "1s"})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes

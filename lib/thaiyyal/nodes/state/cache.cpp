@@ -1,0 +1,65 @@
+#include <fmt/format.h>
+
+#include "thaiyyal/nodes/kinds.h"
+
+namespace thaiyyal::nodes {
+namespace {
+
+enum class CacheOp : std::uint8_t { Get, Set, Delete };
+
+constexpr Choice<CacheOp> kCacheOps[] = {
+    {"get", CacheOp::Get},
+    {"set", CacheOp::Set},
+    {"delete", CacheOp::Delete},
+};
+
+struct Config final : NodeConfig {
+  std::string op_name;
+  /// nullopt: `unsupported cache operation: <op> (use get, set, or delete)` at run time.
+  std::optional<CacheOp> op;
+  std::string key;  ///< used verbatim; "" allowed
+  /// For `set`; absent means the default of 5 minutes. A text that does not
+  /// parse fails the `set` at run time (`invalid TTL format: ...`).
+  std::optional<DurationSetting> ttl;
+  std::optional<std::int64_t> max_size;  ///< accepted; the run's cache limit applies
+  std::optional<std::string> eviction;   ///< accepted, no effect
+  std::optional<std::string> storage;    ///< accepted, no effect
+};
+
+std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
+  auto c = std::make_unique<Config>();
+  auto op = r.string("cache_op", Presence::Required);
+  auto key = r.string("cache_key", Presence::Required);
+  c->ttl = r.duration("ttl");
+  c->max_size = r.integer("max_size");
+  c->eviction = r.string("eviction");
+  c->storage = r.string("storage");
+  if (!op || !key || !r.ok()) return nullptr;
+  c->key = std::move(*key);
+  c->op = find_choice(*op, kCacheOps);
+  if (!c->op) {
+    r.warn_fails_when_run(
+        "cache_op", fmt::format("unsupported cache operation: {} (use get, set, or delete)", *op),
+        choice_names(kCacheOps));
+  } else if (*c->op == CacheOp::Set && c->ttl && !c->ttl->value) {
+    r.warn_fails_when_run(
+        "ttl", fmt::format("invalid TTL format: invalid duration format: {} (use formats like "
+                           "'5s', '10m', '1h')",
+                           c->ttl->text));
+  }
+  c->op_name = std::move(*op);
+  return c;
+}
+
+}  // namespace
+
+extern const KindInfo kCacheKind{
+    "cache",
+    Category::State,
+    "Stores its first input in the run's cache under a key, reads it back, or deletes it.",
+    R"({"cache_op": "set", "cache_key": "user:7", "ttl": "90s"})",
+    parse,
+    run_not_implemented,
+};
+
+}  // namespace thaiyyal::nodes
