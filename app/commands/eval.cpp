@@ -102,8 +102,7 @@ void register_eval(CLI::App& app, int& exit_code) {
       ->type_name("JSON");
   cmd->add_option("--variables", opts->variables, "Workflow variables (a JSON object)")
       ->type_name("JSON");
-  cmd->add_option("--context", opts->context, "Context values (a JSON object)")
-      ->type_name("JSON");
+  cmd->add_option("--context", opts->context, "Context values (a JSON object)")->type_name("JSON");
   cmd->add_option("--nodes", opts->nodes, "Node results by node id (a JSON object)")
       ->type_name("JSON");
   cmd->add_option("EXPR", opts->expression, "The expression")->required()->type_name("");

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <utility>
 
 #include "common.h"
 #include "exit_codes.h"
@@ -27,6 +29,19 @@ struct FileReport {
   std::size_t nodes = 0, edges = 0;
   diag::Diagnostics diags;
 };
+
+/// A file's diagnostics in source order, as a compiler lists them: by line and
+/// column, those without a position (payload size, empty file) first; the
+/// checks' own order breaks ties.
+std::vector<const diag::Diagnostic*> in_source_order(const diag::Diagnostics& diags) {
+  std::vector<const diag::Diagnostic*> out;
+  out.reserve(diags.size());
+  for (const auto& d : diags.all()) out.push_back(&d);
+  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    return std::pair(a->where.line, a->where.column) < std::pair(b->where.line, b->where.column);
+  });
+  return out;
+}
 
 int run_validate(const ValidateOptions& opts) {
   Limits limits;
@@ -52,6 +67,9 @@ int run_validate(const ValidateOptions& opts) {
     } catch (const IoError& e) {
       r.readable = false;
       r.io_error = e.what();
+      // The report names the file already: "x.json: error[io]: cannot open: ...".
+      const std::string named = r.name + ": ";
+      if (r.io_error.rfind(named, 0) == 0) r.io_error.erase(0, named.size());
     }
     reports.push_back(std::move(r));
   }
@@ -85,13 +103,13 @@ int run_validate(const ValidateOptions& opts) {
       }
       out += ",\"diagnostics\":[";
       bool first = true;
-      for (const auto& d : r.diags.all()) {
-        if (d.severity == diag::Severity::Error) ++errors;
-        if (d.severity == diag::Severity::Warning) ++warnings;
-        if (opts.quiet && d.severity != diag::Severity::Error) continue;
+      for (const auto* d : in_source_order(r.diags)) {
+        if (d->severity == diag::Severity::Error) ++errors;
+        if (d->severity == diag::Severity::Warning) ++warnings;
+        if (opts.quiet && d->severity != diag::Severity::Error) continue;
         if (!first) out += ',';
         first = false;
-        out += diag::render_json(d);
+        out += diag::render_json(*d);
       }
       out += "]}";
     }
@@ -109,11 +127,11 @@ int run_validate(const ValidateOptions& opts) {
       continue;
     }
     std::size_t errors = 0, warnings = 0;
-    for (const auto& d : r.diags.all()) {
-      if (d.severity == diag::Severity::Error) ++errors;
-      if (d.severity == diag::Severity::Warning) ++warnings;
-      if (opts.quiet && d.severity != diag::Severity::Error) continue;
-      out += diag::render_text(d, ro);
+    for (const auto* d : in_source_order(r.diags)) {
+      if (d->severity == diag::Severity::Error) ++errors;
+      if (d->severity == diag::Severity::Warning) ++warnings;
+      if (opts.quiet && d->severity != diag::Severity::Error) continue;
+      out += diag::render_text(*d, ro);
     }
     if (opts.quiet) continue;
     if (errors == 0) {

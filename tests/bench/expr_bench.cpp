@@ -18,10 +18,11 @@ constexpr const char* kCondition = "item.price * item.qty > 100 && item.tags.inc
 std::vector<Value> elements() {
   std::vector<Value> out;
   for (int i = 0; i < 1000; ++i) {
-    out.push_back(thaiyyal::parse_json(
-        R"({"id": )" + std::to_string(i) + R"(, "name": "item )" + std::to_string(i) +
-        R"(", "price": )" + std::to_string(10 + i % 90) + R"(, "qty": )" + std::to_string(1 + i % 7) +
-        R"(, "tags": ["a", ")" + (i % 3 == 0 ? "x" : "b") + R"(", "c"], "active": true})"));
+    out.push_back(thaiyyal::parse_json(R"({"id": )" + std::to_string(i) + R"(, "name": "item )" +
+                                       std::to_string(i) + R"(", "price": )" +
+                                       std::to_string(10 + i % 90) + R"(, "qty": )" +
+                                       std::to_string(1 + i % 7) + R"(, "tags": ["a", ")" +
+                                       (i % 3 == 0 ? "x" : "b") + R"(", "c"], "active": true})"));
   }
   return out;
 }

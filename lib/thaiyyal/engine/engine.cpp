@@ -76,6 +76,8 @@ class Run final : public expr::NodeResults {
     results_.resize(doc_.nodes.size());
     records_.resize(doc_.nodes.size());
     node_states_.resize(doc_.nodes.size());
+    outcomes_.resize(doc_.nodes.size());
+    error_values_.resize(doc_.nodes.size());
     rng_.seed(opts.seed ? *opts.seed : std::random_device{}());
     for (const auto& [name, value] : opts.constants) {
       constants_.set(name, value);
@@ -84,6 +86,33 @@ class Run final : public expr::NodeResults {
   }
 
   RunResult execute();
+
+  /// How one node's execution ended.
+  struct Attempt {
+    std::optional<Value> result;  ///< set on success
+    bool caught = false;          ///< failed, but a guard node continues the run
+    RunStatus status = RunStatus::Failed;
+    std::string message;          ///< the error as listed in the result
+  };
+  Value run_once(std::size_t idx, Clock::time_point started, std::optional<Nanos> guard_timeout);
+  Attempt run_guarded(std::size_t idx, Clock::time_point started);
+  void backoff(std::size_t idx, Nanos delay);
+  static Attempt fail(Attempt& a, RunStatus status, std::string message) {
+    a.status = status;
+    a.message = std::move(message);
+    return a;
+  }
+  static Attempt fail(Attempt& a, RunStatus status, const NodeSpec& node, std::string_view cause) {
+    return fail(a, status, fmt::format("error executing node {}: {}", node.id, cause));
+  }
+
+  /// The result a source delivers to `target`: its own result, or for a guard
+  /// node the error value of a guarded failure. nullptr when none.
+  const Value* delivered(std::size_t source, std::size_t target) const {
+    if (results_[source]) return &*results_[source];
+    if (error_values_[source] && wf_.kinds[target]->guard) return &*error_values_[source];
+    return nullptr;
+  }
 
   // expr::NodeResults
   const Value* find(std::string_view id) const override {
@@ -101,6 +130,10 @@ class Run final : public expr::NodeResults {
   std::vector<std::optional<Value>> results_;
   std::vector<NodeRecord> records_;
   std::vector<std::shared_ptr<void>> node_states_;
+  /// How guarded nodes ran (D10), and the `{"error": ...}` value a guarded
+  /// failure delivers to its guard nodes.
+  std::vector<std::optional<nodes::GuardOutcome>> outcomes_;
+  std::vector<std::optional<Value>> error_values_;
   Object result_object_;  ///< node results in execution order
   Object variables_;
   Object constants_;
@@ -122,17 +155,14 @@ class Run final : public expr::NodeResults {
 /// The RunContext handed to one node execution.
 class NodeContext final : public nodes::RunContext {
  public:
-  NodeContext(Run& run, std::size_t index, Clock::time_point started)
+  /// `guard_timeout`: the budget a timeout guard gives this execution.
+  NodeContext(Run& run, std::size_t index, Clock::time_point started,
+              std::optional<Nanos> guard_timeout = std::nullopt)
       : run_(run), index_(index), node_(run.doc_.nodes[index]) {
-    deadline_ = run.deadline_;
     const auto budget = run.limits_.max_node_execution_time;
-    if (budget.count() > 0) {
-      node_deadline_ = started + budget;
-      if (!deadline_ || *node_deadline_ < *deadline_) {
-        deadline_ = node_deadline_;
-      } else {
-        node_deadline_.reset();
-      }
+    if (budget.count() > 0) node_deadline_ = started + budget;
+    if (guard_timeout) {
+      guard_deadline_ = started + std::chrono::duration_cast<Clock::duration>(*guard_timeout);
     }
   }
 
@@ -224,8 +254,10 @@ class NodeContext final : public nodes::RunContext {
   void sleep_for(Nanos d) override {
     check_cancelled();
     if (d.count() <= 0) return;
-    const auto wake = Clock::now() + d;
-    const auto until = deadline_ && *deadline_ < wake ? *deadline_ : wake;
+    auto until = Clock::now() + d;
+    for (const auto& limit : {run_.deadline_, node_deadline_, guard_deadline_}) {
+      if (limit && *limit < until) until = *limit;
+    }
     std::unique_lock<std::mutex> lock(run_.sleep_mu_);
     const auto* cancel = run_.opts_.cancel.get();
     // Wake every 50 ms to notice cancellation from other threads.
@@ -242,15 +274,19 @@ class NodeContext final : public nodes::RunContext {
     if (run_.opts_.cancel && run_.opts_.cancel->cancelled()) {
       throw Interrupted(Interrupted::Reason::Cancelled, "workflow execution cancelled");
     }
-    if (deadline_ && Clock::now() >= *deadline_) {
-      if (node_deadline_ && *deadline_ == *node_deadline_) {
-        throw Interrupted(Interrupted::Reason::NodeTimeout,
-                          fmt::format("node execution timeout: exceeded {}",
-                                      format_go_duration(run_.limits_.max_node_execution_time)));
-      }
+    const auto now = Clock::now();
+    if (run_.deadline_ && now >= *run_.deadline_) {
       throw Interrupted(Interrupted::Reason::Deadline,
                         fmt::format("workflow execution timeout: exceeded {}",
                                     format_go_duration(run_.limits_.max_execution_time)));
+    }
+    if (guard_deadline_ && now >= *guard_deadline_) {
+      throw Interrupted(Interrupted::Reason::GuardTimeout, "timed out");
+    }
+    if (node_deadline_ && now >= *node_deadline_) {
+      throw Interrupted(Interrupted::Reason::NodeTimeout,
+                        fmt::format("node execution timeout: exceeded {}",
+                                    format_go_duration(run_.limits_.max_node_execution_time)));
     }
   }
 
@@ -272,6 +308,16 @@ class NodeContext final : public nodes::RunContext {
     }
   }
 
+  const nodes::GuardOutcome* predecessor_outcome() const override {
+    const auto& dag = run_.wf_.dag;
+    for (const auto e : dag.incoming(index_)) {
+      const auto src = dag.edge_source(e);
+      if (!run_.delivered(src, index_)) continue;
+      return run_.outcomes_[src] ? &*run_.outcomes_[src] : nullptr;
+    }
+    return nullptr;
+  }
+
   std::mt19937_64& random() override { return run_.rng_; }
   std::shared_ptr<void>& node_state() override { return run_.node_states_[index_]; }
 
@@ -283,8 +329,8 @@ class NodeContext final : public nodes::RunContext {
   Run& run_;
   std::size_t index_;
   const NodeSpec& node_;
-  std::optional<Clock::time_point> deadline_;
   std::optional<Clock::time_point> node_deadline_;
+  std::optional<Clock::time_point> guard_deadline_;
 };
 
 /// Calls an observer method, swallowing its exceptions (01 §7.1).
@@ -295,6 +341,129 @@ void notify(Observer* obs, F&& f) {
     f(*obs);
   } catch (...) {
   }
+}
+
+/// One execution of a node (no guards): its result, or an exception.
+Value Run::run_once(std::size_t idx, Clock::time_point started, std::optional<Nanos> guard_timeout) {
+  ++node_executions_;
+  if (limits_.max_node_executions > 0 && node_executions_ > limits_.max_node_executions) {
+    throw LimitError(fmt::format("maximum node executions exceeded: {} (limit: {})",
+                                 node_executions_, limits_.max_node_executions));
+  }
+  // Inputs: every incoming edge whose source delivers a value, in edge order (01 §3.5).
+  const auto& dag = wf_.dag;
+  std::vector<Value> inputs;
+  inputs.reserve(dag.incoming(idx).size());
+  for (const auto e : dag.incoming(idx)) {
+    if (const Value* v = delivered(dag.edge_source(e), idx)) inputs.push_back(*v);
+  }
+  NodeContext ctx(*this, idx, started, guard_timeout);
+  Value result = wf_.kinds[idx]->run(*wf_.configs[idx], ctx, inputs);
+  if (auto err = check_value_limits(result, limits_)) {
+    throw LimitError("node result validation failed: " + *err);
+  }
+  return result;
+}
+
+/// Runs a node under the policies of the guard nodes that follow it (D10):
+/// a timeout guard bounds each attempt, a retry guard re-executes failures
+/// (and soft-error results) with backoff, and any guard lets the run go on
+/// past the failure so that the guard node can report it.
+Run::Attempt Run::run_guarded(std::size_t idx, Clock::time_point started) {
+  const auto& dag = wf_.dag;
+  const NodeSpec& node = doc_.nodes[idx];
+  const nodes::GuardPolicy* retry = nullptr;
+  std::optional<Nanos> timeout;
+  bool guarded = false;
+  bool catches = false;
+  for (const auto e : dag.outgoing(idx)) {
+    const auto t = dag.edge_target(e);
+    const nodes::GuardFn guard_fn = wf_.kinds[t]->guard;
+    const nodes::GuardPolicy* policy = guard_fn ? guard_fn(*wf_.configs[t]) : nullptr;
+    if (!policy) continue;
+    guarded = true;
+    if (policy->type == nodes::GuardPolicy::Type::Retry && !retry) retry = policy;
+    if (policy->type == nodes::GuardPolicy::Type::Catch) catches = true;
+    if (policy->type == nodes::GuardPolicy::Type::Timeout && (!timeout || policy->timeout < *timeout)) {
+      timeout = policy->timeout;
+    }
+  }
+  const std::uint32_t max_attempts = retry ? std::max<std::uint32_t>(1, retry->max_attempts) : 1;
+  nodes::GuardOutcome outcome;
+  Attempt attempt;
+  for (std::uint32_t k = 1;; ++k) {
+    outcome = nodes::GuardOutcome{};
+    outcome.attempts = k;
+    const auto attempt_start = k == 1 ? started : Clock::now();
+    std::string error;
+    try {
+      Value result = run_once(idx, attempt_start, timeout);
+      outcome.elapsed = Clock::now() - attempt_start;
+      // A soft-error object counts as a failure for a retry guard.
+      const Value* soft = retry ? result.find("error") : nullptr;
+      if (soft && k < max_attempts) {
+        const std::string text = soft->is_string() ? soft->as_string() : std::string();
+        if (retry->retries(text)) {
+          backoff(idx, retry->delay_after(k));
+          continue;
+        }
+      }
+      if (guarded) outcomes_[idx] = outcome;
+      attempt.result = std::move(result);
+      return attempt;
+    } catch (const Interrupted& e) {
+      switch (e.reason()) {
+        case Interrupted::Reason::GuardTimeout:
+          outcome.timed_out = true;
+          outcome.elapsed = Clock::now() - attempt_start;
+          error = fmt::format("operation timed out after {} (limit: {})",
+                              format_go_duration(std::chrono::duration_cast<Nanos>(outcome.elapsed)),
+                              format_go_duration(*timeout));
+          break;
+        case Interrupted::Reason::NodeTimeout:
+          if (!retry && !catches) return fail(attempt, RunStatus::TimedOut, node, e.what());
+          error = e.what();
+          break;
+        case Interrupted::Reason::Deadline:
+          return fail(attempt, RunStatus::TimedOut, e.what());
+        case Interrupted::Reason::Cancelled:
+          return fail(attempt, RunStatus::Cancelled, e.what());
+      }
+    } catch (const LimitError& e) {
+      return fail(attempt, RunStatus::LimitExceeded, node, e.what());
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    outcome.failed = true;
+    outcome.error = error;
+    if (retry && k < max_attempts && retry->retries(error)) {
+      try {
+        backoff(idx, retry->delay_after(k));
+      } catch (const Interrupted& e) {
+        return fail(attempt, e.reason() == Interrupted::Reason::Cancelled ? RunStatus::Cancelled
+                                                                           : RunStatus::TimedOut,
+                    e.what());
+      }
+      continue;
+    }
+    if (retry && !retry->retries(error)) outcome.retry_refused = true;
+    // A timeout guard takes over only its own timeouts; retry and try_catch
+    // take over every failure.
+    if (!retry && !catches && !(outcome.timed_out && timeout)) {
+      return fail(attempt, RunStatus::Failed, node, error);
+    }
+    // The run goes on: the guard nodes see {"error": ...} and the outcome.
+    outcomes_[idx] = outcome;
+    error_values_[idx] = Value(Object{{"error", Value(error)}});
+    attempt.caught = true;
+    attempt.message = fmt::format("error executing node {}: {}", node.id, error);
+    return attempt;
+  }
+}
+
+void Run::backoff(std::size_t idx, Nanos delay) {
+  NodeContext ctx(*this, idx, Clock::now());
+  ctx.sleep_for(delay);
 }
 
 RunResult Run::execute() {
@@ -327,10 +496,10 @@ RunResult Run::execute() {
     bool runs = incoming.empty();
     for (const auto e : incoming) {
       if (runs) break;
-      const auto src = dag.edge_source(e);
-      if (!results_[src]) continue;
+      const Value* delivered_value = delivered(dag.edge_source(e), idx);
+      if (!delivered_value) continue;
       const auto& handle = doc_.edges[e].handle;
-      if (!handle || handle_satisfied(*results_[src], *handle)) runs = true;
+      if (!handle || handle_satisfied(*delivered_value, *handle)) runs = true;
     }
     if (!runs) {
       records_[idx].state = NodeRecord::State::Skipped;
@@ -341,58 +510,20 @@ RunResult Run::execute() {
     const auto node_start = Clock::now();
     const NodeInfo ninfo{node.id, node.type, std::chrono::system_clock::now()};
     notify(obs, [&](Observer& o) { o.on_node_start(info, ninfo); });
-    std::string failure;
-    RunStatus failure_status = RunStatus::Failed;
-    try {
-      ++node_executions_;
-      if (limits_.max_node_executions > 0 && node_executions_ > limits_.max_node_executions) {
-        throw LimitError(fmt::format("maximum node executions exceeded: {} (limit: {})",
-                                     node_executions_, limits_.max_node_executions));
-      }
-      // Inputs: every incoming edge whose source executed, in edge order (01 §3.5).
-      std::vector<Value> inputs;
-      inputs.reserve(incoming.size());
-      for (const auto e : incoming) {
-        const auto src = dag.edge_source(e);
-        if (results_[src]) inputs.push_back(*results_[src]);
-      }
-      NodeContext ctx(*this, idx, node_start);
-      Value result = wf_.kinds[idx]->run(*wf_.configs[idx], ctx, inputs);
-      if (auto err = check_value_limits(result, limits_)) {
-        throw LimitError("node result validation failed: " + *err);
-      }
-      const auto elapsed = Clock::now() - node_start;
-      records_[idx] = {NodeRecord::State::Succeeded, elapsed};
-      result_object_.append_unique(node.id, result);
-      notify(obs, [&](Observer& o) { o.on_node_success(info, ninfo, elapsed, result); });
-      results_[idx] = std::move(result);
-      continue;
-    } catch (const Interrupted& e) {
-      switch (e.reason()) {
-        case Interrupted::Reason::Deadline:
-          failure_status = RunStatus::TimedOut;
-          failure = e.what();
-          break;
-        case Interrupted::Reason::NodeTimeout:
-          failure_status = RunStatus::TimedOut;
-          failure = fmt::format("error executing node {}: {}", node.id, e.what());
-          break;
-        case Interrupted::Reason::Cancelled:
-          failure_status = RunStatus::Cancelled;
-          failure = e.what();
-          break;
-      }
-    } catch (const LimitError& e) {
-      failure_status = RunStatus::LimitExceeded;
-      failure = fmt::format("error executing node {}: {}", node.id, e.what());
-    } catch (const std::exception& e) {
-      failure = fmt::format("error executing node {}: {}", node.id, e.what());
-    }
+    Attempt outcome = run_guarded(idx, node_start);
     const auto elapsed = Clock::now() - node_start;
+    if (outcome.result) {
+      records_[idx] = {NodeRecord::State::Succeeded, elapsed};
+      result_object_.append_unique(node.id, *outcome.result);
+      notify(obs, [&](Observer& o) { o.on_node_success(info, ninfo, elapsed, *outcome.result); });
+      results_[idx] = std::move(outcome.result);
+      continue;
+    }
     records_[idx] = {NodeRecord::State::Failed, elapsed};
-    notify(obs, [&](Observer& o) { o.on_node_failure(info, ninfo, elapsed, failure); });
-    res.status = failure_status;
-    res.errors.push_back(std::move(failure));
+    notify(obs, [&](Observer& o) { o.on_node_failure(info, ninfo, elapsed, outcome.message); });
+    if (outcome.caught) continue;  // a guard node takes over (D10)
+    res.status = outcome.status;
+    res.errors.push_back(std::move(outcome.message));
     break;
   }
 

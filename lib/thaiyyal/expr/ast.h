@@ -32,14 +32,33 @@ enum class NodeKind : std::uint8_t {
   Shorthand,    ///< condition-mode comparison with the input (§4.4)
 };
 
-enum class RootKind : std::uint8_t { Input, Item, Index, Items, Accumulator, Variables, Context, Node };
+enum class RootKind : std::uint8_t {
+  Input,
+  Item,
+  Index,
+  Items,
+  Accumulator,
+  Variables,
+  Context,
+  Node
+};
 
 enum class UnaryOp : std::uint8_t { Not, Negate, Plus };
 
 enum class BinaryOp : std::uint8_t {
-  Add, Sub, Mul, Div, Mod,
-  Eq, Ne, StrictEq, StrictNe,
-  Less, LessEq, Greater, GreaterEq,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Mod,
+  Eq,
+  Ne,
+  StrictEq,
+  StrictNe,
+  Less,
+  LessEq,
+  Greater,
+  GreaterEq,
 };
 
 enum class LogicalOp : std::uint8_t { And, Or, Coalesce };
@@ -78,12 +97,12 @@ struct NameNode final : Node {
 struct Link {
   enum class Kind : std::uint8_t { Member, Index, Method };
   Kind kind = Kind::Member;
-  bool optional = false;  ///< written with ?.
-  bool is_length = false;  ///< a Member named "length"
-  int column = 0;          ///< the name (member, method) or the '[' (index)
-  std::string name;        ///< member or method name
-  Method method{};         ///< resolved method
-  NodePtr key;             ///< index expression
+  bool optional = false;      ///< written with ?.
+  bool is_length = false;     ///< a Member named "length"
+  int column = 0;             ///< the name (member, method) or the '[' (index)
+  std::string name;           ///< member or method name
+  Method method{};            ///< resolved method
+  NodePtr key;                ///< index expression
   std::vector<NodePtr> args;  ///< method arguments
 };
 
@@ -94,7 +113,8 @@ struct ChainNode final : Node {
 };
 
 struct UnaryNode final : Node {
-  UnaryNode(int col, UnaryOp o, NodePtr x) : Node(NodeKind::Unary, col), op(o), operand(std::move(x)) {}
+  UnaryNode(int col, UnaryOp o, NodePtr x)
+      : Node(NodeKind::Unary, col), op(o), operand(std::move(x)) {}
   UnaryOp op;
   NodePtr operand;
 };
@@ -145,7 +165,8 @@ struct CallNode final : Node {
 };
 
 struct ShorthandNode final : Node {
-  ShorthandNode(int col, BinaryOp o, NodePtr r) : Node(NodeKind::Shorthand, col), op(o), rhs(std::move(r)) {}
+  ShorthandNode(int col, BinaryOp o, NodePtr r)
+      : Node(NodeKind::Shorthand, col), op(o), rhs(std::move(r)) {}
   BinaryOp op;  ///< a comparison
   NodePtr rhs;
 };

@@ -179,9 +179,9 @@ std::string replace_all(const Ctx& cx, const std::string& s, const std::string& 
   for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + from.size())) {
     ++count;
   }
-  const long double size = static_cast<long double>(s.size()) +
-                           static_cast<long double>(count) *
-                               (static_cast<long double>(to.size()) - from.size());
+  const long double size =
+      static_cast<long double>(s.size()) +
+      static_cast<long double>(count) * (static_cast<long double>(to.size()) - from.size());
   if (size > kMaxStringBytes) check_string_size(kMaxStringBytes + 1, col);
   out.reserve(static_cast<std::size_t>(size));
   std::size_t last = 0;
@@ -221,10 +221,14 @@ Value split_string(const Ctx& cx, const std::string& s, const std::string& sep) 
 bool same(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return false;
   switch (a.kind()) {
-    case Kind::Null: return true;
-    case Kind::Bool: return a.as_bool() == b.as_bool();
-    case Kind::Number: return a.as_number() == b.as_number();
-    case Kind::String: return a.as_string() == b.as_string();
+    case Kind::Null:
+      return true;
+    case Kind::Bool:
+      return a.as_bool() == b.as_bool();
+    case Kind::Number:
+      return a.as_number() == b.as_number();
+    case Kind::String:
+      return a.as_string() == b.as_string();
     case Kind::Array: {
       if (a.array_ptr() == b.array_ptr()) return true;
       const auto& x = a.as_array();
@@ -260,13 +264,16 @@ std::size_t mix(std::size_t h) {
 /// A hash consistent with same(); shared arrays and objects are hashed once.
 std::size_t hash_value(const Value& v, std::unordered_map<const void*, std::size_t>& memo) {
   switch (v.kind()) {
-    case Kind::Null: return 0x9e3779b97f4a7c15ULL;
-    case Kind::Bool: return v.as_bool() ? 0x51 : 0x50;
+    case Kind::Null:
+      return 0x9e3779b97f4a7c15ULL;
+    case Kind::Bool:
+      return v.as_bool() ? 0x51 : 0x50;
     case Kind::Number: {
       const double d = v.as_number();
       return mix(std::hash<double>{}(d == 0 ? 0.0 : d) + 1);
     }
-    case Kind::String: return mix(std::hash<std::string_view>{}(v.as_string()) + 2);
+    case Kind::String:
+      return mix(std::hash<std::string_view>{}(v.as_string()) + 2);
     case Kind::Array: {
       const void* key = v.array_ptr().get();
       if (auto it = memo.find(key); it != memo.end()) return it->second;
@@ -280,7 +287,7 @@ std::size_t hash_value(const Value& v, std::unordered_map<const void*, std::size
       if (auto it = memo.find(key); it != memo.end()) return it->second;
       std::size_t h = 4;  // order-independent: members are summed
       for (const auto& [k, e] : v.as_object()) {
-        h += mix(std::hash<std::string_view>{}(k) * 131 + hash_value(e, memo));
+        h += mix(std::hash<std::string_view>{}(k)*131 + hash_value(e, memo));
       }
       memo.emplace(key, mix(h));
       return mix(h);
@@ -329,8 +336,7 @@ std::vector<double> collection(const Ctx& cx, Args a) {
   xs.reserve(a.size());
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i]->is_array()) {
-      cx.fail("type", cx.which(i) +
-                          " is an array; pass one array alone, or several numbers");
+      cx.fail("type", cx.which(i) + " is an array; pass one array alone, or several numbers");
     }
     add(*a[i], cx.which(i));
   }
@@ -357,15 +363,20 @@ void fn_sum_avg(const Ctx& cx, Args a, Value& out, bool avg) {
 
 void fn_sort(const Ctx& cx, Args a, Value& out) {
   const Array& arr = cx.array(a, 0);
-  // Objects order by their JSON text: render each once.
-  std::vector<std::string> keys(arr.size());
+  // Objects order by their JSON text: render each distinct object once.
+  std::unordered_map<const Object*, std::string> texts;
+  std::vector<const std::string*> keys(arr.size(), nullptr);
   for (std::size_t i = 0; i < arr.size(); ++i) {
-    if (arr[i].is_object()) append_json_text(keys[i], arr[i], cx.site.column);
+    if (const Object* o = arr[i].if_object()) {
+      auto [it, fresh] = texts.try_emplace(o);
+      if (fresh) append_json_text(it->second, arr[i], cx.site.column);
+      keys[i] = &it->second;
+    }
   }
   std::vector<std::size_t> order(arr.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-    if (arr[x].is_object() && arr[y].is_object()) return keys[x] < keys[y];
+    if (keys[x] && keys[y]) return keys[x] != keys[y] && *keys[x] < *keys[y];
     return sort_compare(arr[x], arr[y]) < 0;
   });
   Array r;
@@ -503,10 +514,17 @@ void fn_concat(const Ctx& cx, Args a, Value& out) {
 void fn_len(const Ctx& cx, Args a, Value& out) {
   const Value& x = *a[0];
   switch (x.kind()) {
-    case Kind::String: out = Value(code_point_count(x.as_string())); return;
-    case Kind::Array: out = Value(x.as_array().size()); return;
-    case Kind::Object: out = Value(x.as_object().size()); return;
-    default: cx.wrong_type(0, "a string, an array or an object", x);
+    case Kind::String:
+      out = Value(code_point_count(x.as_string()));
+      return;
+    case Kind::Array:
+      out = Value(x.as_array().size());
+      return;
+    case Kind::Object:
+      out = Value(x.as_object().size());
+      return;
+    default:
+      cx.wrong_type(0, "a string, an array or an object", x);
   }
 }
 
@@ -543,9 +561,15 @@ void fn_substr(const Ctx& cx, Args a, Value& out) {
 void fn_contains(const Ctx& cx, Args a, Value& out) {
   const Value& h = *a[0];
   switch (h.kind()) {
-    case Kind::Null: out = Value(false); return;
-    case Kind::String: out = Value(h.as_string().find(cx.text(a, 1)) != std::string::npos); return;
-    case Kind::Object: out = Value(h.as_object().contains(cx.text(a, 1))); return;
+    case Kind::Null:
+      out = Value(false);
+      return;
+    case Kind::String:
+      out = Value(h.as_string().find(cx.text(a, 1)) != std::string::npos);
+      return;
+    case Kind::Object:
+      out = Value(h.as_object().contains(cx.text(a, 1)));
+      return;
     case Kind::Array:
       for (const auto& e : h.as_array()) {
         if (loose_equal(e, *a[1], cx.site.budget, cx.site.column)) {
@@ -555,7 +579,8 @@ void fn_contains(const Ctx& cx, Args a, Value& out) {
       }
       out = Value(false);
       return;
-    default: cx.wrong_type(0, "a string, an array, an object or null", h);
+    default:
+      cx.wrong_type(0, "a string, an array, an object or null", h);
   }
 }
 
@@ -594,15 +619,19 @@ void fn_number(const Ctx& cx, Args a, Value& out) {
 std::int64_t instant(const Ctx& cx, Args a, std::size_t i) {
   const Value& v = *a[i];
   if (!v.is_string()) {
-    cx.wrong_type(i, v.is_number() ? "a date string (use fromEpoch or fromEpochMillis for numbers)"
-                                   : "a date string",
+    cx.wrong_type(i,
+                  v.is_number() ? "a date string (use fromEpoch or fromEpochMillis for numbers)"
+                                : "a date string",
                   v);
   }
   std::int64_t ms = 0;
   switch (parse_instant(v.as_string(), ms)) {
-    case InstantParse::Ok: return ms;
-    case InstantParse::OutOfRange: cx.fail("value", "date out of range: " + describe(v).substr(7));
-    case InstantParse::Invalid: break;
+    case InstantParse::Ok:
+      return ms;
+    case InstantParse::OutOfRange:
+      cx.fail("value", "date out of range: " + describe(v).substr(7));
+    case InstantParse::Invalid:
+      break;
   }
   cx.fail("value", "invalid date: " + describe(v).substr(7));
 }
@@ -610,7 +639,8 @@ std::int64_t instant(const Ctx& cx, Args a, std::size_t i) {
 /// Milliseconds (possibly fractional) to an instant string, with the range check.
 Value instant_value(const Ctx& cx, double ms) {
   const double whole = std::floor(ms);
-  if (!(whole >= static_cast<double>(kMinInstantMs) && whole <= static_cast<double>(kMaxInstantMs))) {
+  if (!(whole >= static_cast<double>(kMinInstantMs) &&
+        whole <= static_cast<double>(kMaxInstantMs))) {
     cx.fail("value", "date out of range (the years 0000 to 9999 are supported)");
   }
   return Value(format_instant(static_cast<std::int64_t>(whole)));
@@ -621,10 +651,9 @@ double unit_ms(const Ctx& cx, Args a, std::size_t i) {
   const Value& u = *a[i];
   if (!u.is_string()) cx.wrong_type(i, "a time unit string", u);
   static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"millisecond", 1},        {"milliseconds", 1},       {"second", 1000},
-      {"seconds", 1000},         {"minute", 60000},         {"minutes", 60000},
-      {"hour", 3600000},         {"hours", 3600000},        {"day", 86400000},
-      {"days", 86400000},        {"week", 604800000},       {"weeks", 604800000},
+      {"millisecond", 1}, {"milliseconds", 1}, {"second", 1000},    {"seconds", 1000},
+      {"minute", 60000},  {"minutes", 60000},  {"hour", 3600000},   {"hours", 3600000},
+      {"day", 86400000},  {"days", 86400000},  {"week", 604800000}, {"weeks", 604800000},
   };
   for (const auto& [name, ms] : kUnits) {
     if (u.as_string() == name) return ms;
@@ -637,12 +666,24 @@ void fn_date_field(const Ctx& cx, Args a, Value& out, Fn fn) {
   const CivilTime t = civil_time(instant(cx, a, 0));
   int v = 0;
   switch (fn) {
-    case Fn::Year: v = t.year; break;
-    case Fn::Month: v = t.month; break;
-    case Fn::Day: v = t.day; break;
-    case Fn::Hour: v = t.hour; break;
-    case Fn::Minute: v = t.minute; break;
-    default: v = t.second; break;
+    case Fn::Year:
+      v = t.year;
+      break;
+    case Fn::Month:
+      v = t.month;
+      break;
+    case Fn::Day:
+      v = t.day;
+      break;
+    case Fn::Hour:
+      v = t.hour;
+      break;
+    case Fn::Minute:
+      v = t.minute;
+      break;
+    default:
+      v = t.second;
+      break;
   }
   out = Value(v);
 }
@@ -658,10 +699,18 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 void dispatch(Fn fn, const Ctx& cx, Args a, Value& out) {
   const int col = cx.site.column;
   switch (fn) {
-    case Fn::Abs: map_numbers(cx, a, out, [](double x) { return std::fabs(x); }); return;
-    case Fn::Ceil: map_numbers(cx, a, out, [](double x) { return std::ceil(x); }); return;
-    case Fn::Floor: map_numbers(cx, a, out, [](double x) { return std::floor(x); }); return;
-    case Fn::Round: map_numbers(cx, a, out, [](double x) { return std::round(x); }); return;
+    case Fn::Abs:
+      map_numbers(cx, a, out, [](double x) { return std::fabs(x); });
+      return;
+    case Fn::Ceil:
+      map_numbers(cx, a, out, [](double x) { return std::ceil(x); });
+      return;
+    case Fn::Floor:
+      map_numbers(cx, a, out, [](double x) { return std::floor(x); });
+      return;
+    case Fn::Round:
+      map_numbers(cx, a, out, [](double x) { return std::round(x); });
+      return;
     case Fn::Sqrt: {
       const double x = cx.number(a, 0);
       if (x < 0) cx.fail("math", "square root of a negative number");
@@ -677,18 +726,32 @@ void dispatch(Fn fn, const Ctx& cx, Args a, Value& out) {
       out = Value(r);
       return;
     }
-    case Fn::Min: fn_min_max(cx, a, out, false); return;
-    case Fn::Max: fn_min_max(cx, a, out, true); return;
-    case Fn::Sum: fn_sum_avg(cx, a, out, false); return;
-    case Fn::Avg: fn_sum_avg(cx, a, out, true); return;
-    case Fn::Sort: fn_sort(cx, a, out); return;
+    case Fn::Min:
+      fn_min_max(cx, a, out, false);
+      return;
+    case Fn::Max:
+      fn_min_max(cx, a, out, true);
+      return;
+    case Fn::Sum:
+      fn_sum_avg(cx, a, out, false);
+      return;
+    case Fn::Avg:
+      fn_sum_avg(cx, a, out, true);
+      return;
+    case Fn::Sort:
+      fn_sort(cx, a, out);
+      return;
     case Fn::Reverse: {
       const Array& arr = cx.array(a, 0);
       out = Value(Array(arr.rbegin(), arr.rend()));
       return;
     }
-    case Fn::Unique: fn_unique(cx, a, out); return;
-    case Fn::Flatten: fn_flatten(cx, a, out); return;
+    case Fn::Unique:
+      fn_unique(cx, a, out);
+      return;
+    case Fn::Flatten:
+      fn_flatten(cx, a, out);
+      return;
     case Fn::First: {
       const Array& arr = cx.array(a, 0);
       out = arr.empty() ? Value() : arr.front();
@@ -699,20 +762,38 @@ void dispatch(Fn fn, const Ctx& cx, Args a, Value& out) {
       out = arr.empty() ? Value() : arr.back();
       return;
     }
-    case Fn::Slice: fn_slice(cx, a, out); return;
-    case Fn::Sample: fn_sample(cx, a, out); return;
-    case Fn::Zip: fn_zip(cx, a, out); return;
-    case Fn::Concat: fn_concat(cx, a, out); return;
-    case Fn::Len: fn_len(cx, a, out); return;
-    case Fn::Upper: out = Value(to_upper(cx.string(a, 0))); return;
-    case Fn::Lower: out = Value(to_lower(cx.string(a, 0))); return;
-    case Fn::Trim: out = Value(trim_js(cx.string(a, 0))); return;
+    case Fn::Slice:
+      fn_slice(cx, a, out);
+      return;
+    case Fn::Sample:
+      fn_sample(cx, a, out);
+      return;
+    case Fn::Zip:
+      fn_zip(cx, a, out);
+      return;
+    case Fn::Concat:
+      fn_concat(cx, a, out);
+      return;
+    case Fn::Len:
+      fn_len(cx, a, out);
+      return;
+    case Fn::Upper:
+      out = Value(to_upper(cx.string(a, 0)));
+      return;
+    case Fn::Lower:
+      out = Value(to_lower(cx.string(a, 0)));
+      return;
+    case Fn::Trim:
+      out = Value(trim_js(cx.string(a, 0)));
+      return;
     case Fn::Split: {
       const std::string& s = cx.string(a, 0);
       out = split_string(cx, s, cx.text(a, 1));
       return;
     }
-    case Fn::Join: fn_join(cx, a, out); return;
+    case Fn::Join:
+      fn_join(cx, a, out);
+      return;
     case Fn::Replace: {
       const std::string& s = cx.string(a, 0);
       const std::string from = cx.text(a, 1);
@@ -720,7 +801,9 @@ void dispatch(Fn fn, const Ctx& cx, Args a, Value& out) {
       out = Value(replace_all(cx, s, from, to));
       return;
     }
-    case Fn::Substr: fn_substr(cx, a, out); return;
+    case Fn::Substr:
+      fn_substr(cx, a, out);
+      return;
     case Fn::StartsWith: {
       const std::string& s = cx.string(a, 0);
       out = Value(s.starts_with(cx.text(a, 1)));
@@ -731,22 +814,54 @@ void dispatch(Fn fn, const Ctx& cx, Args a, Value& out) {
       out = Value(s.ends_with(cx.text(a, 1)));
       return;
     }
-    case Fn::Contains: fn_contains(cx, a, out); return;
-    case Fn::Typeof: out = Value(std::string(kind_name(a[0]->kind()))); return;
-    case Fn::IsNull: out = Value(a[0]->is_null()); return;
-    case Fn::IsBoolean: out = Value(a[0]->is_bool()); return;
-    case Fn::IsNumber: out = Value(a[0]->is_number()); return;
-    case Fn::IsString: out = Value(a[0]->is_string()); return;
-    case Fn::IsArray: out = Value(a[0]->is_array()); return;
-    case Fn::IsObject: out = Value(a[0]->is_object()); return;
-    case Fn::String: out = Value(text_of(*a[0], col)); return;
-    case Fn::Number: fn_number(cx, a, out); return;
-    case Fn::Now: out = Value(format_instant(now_ms())); return;
-    case Fn::ParseDate: out = Value(format_instant(instant(cx, a, 0))); return;
-    case Fn::ToEpoch: out = Value(floor_div(instant(cx, a, 0), 1000)); return;
-    case Fn::ToEpochMillis: out = Value(instant(cx, a, 0)); return;
-    case Fn::FromEpoch: out = instant_value(cx, cx.number(a, 0) * 1000); return;
-    case Fn::FromEpochMillis: out = instant_value(cx, cx.number(a, 0)); return;
+    case Fn::Contains:
+      fn_contains(cx, a, out);
+      return;
+    case Fn::Typeof:
+      out = Value(std::string(kind_name(a[0]->kind())));
+      return;
+    case Fn::IsNull:
+      out = Value(a[0]->is_null());
+      return;
+    case Fn::IsBoolean:
+      out = Value(a[0]->is_bool());
+      return;
+    case Fn::IsNumber:
+      out = Value(a[0]->is_number());
+      return;
+    case Fn::IsString:
+      out = Value(a[0]->is_string());
+      return;
+    case Fn::IsArray:
+      out = Value(a[0]->is_array());
+      return;
+    case Fn::IsObject:
+      out = Value(a[0]->is_object());
+      return;
+    case Fn::String:
+      out = Value(text_of(*a[0], col));
+      return;
+    case Fn::Number:
+      fn_number(cx, a, out);
+      return;
+    case Fn::Now:
+      out = Value(format_instant(now_ms()));
+      return;
+    case Fn::ParseDate:
+      out = Value(format_instant(instant(cx, a, 0)));
+      return;
+    case Fn::ToEpoch:
+      out = Value(floor_div(instant(cx, a, 0), 1000));
+      return;
+    case Fn::ToEpochMillis:
+      out = Value(instant(cx, a, 0));
+      return;
+    case Fn::FromEpoch:
+      out = instant_value(cx, cx.number(a, 0) * 1000);
+      return;
+    case Fn::FromEpochMillis:
+      out = instant_value(cx, cx.number(a, 0));
+      return;
     case Fn::DateAdd: {
       const std::int64_t t = instant(cx, a, 0);
       const double amount = cx.number(a, 1);
@@ -766,14 +881,19 @@ void dispatch(Fn fn, const Ctx& cx, Args a, Value& out) {
     case Fn::Day:
     case Fn::Hour:
     case Fn::Minute:
-    case Fn::Second: fn_date_field(cx, a, out, fn); return;
-    case Fn::Date: out = Value(format_date(instant(cx, a, 0))); return;
+    case Fn::Second:
+      fn_date_field(cx, a, out, fn);
+      return;
+    case Fn::Date:
+      out = Value(format_date(instant(cx, a, 0)));
+      return;
     case Fn::Map:
     case Fn::Filter:
     case Fn::Find:
     case Fn::Some:
     case Fn::Every:
-    case Fn::Coalesce: break;  // evaluated by the evaluator itself
+    case Fn::Coalesce:
+      break;  // evaluated by the evaluator itself
   }
   raise("type", col, std::string(cx.site.name) + "() cannot be called here");
 }
@@ -869,8 +989,8 @@ void call_method(Method m, const CallSite& site, const Value& receiver,
   }
   if (needs) {
     raise("type", site.column,
-          "cannot call " + std::string(site.name) + "() on " + describe(receiver) +
-              " (it needs " + needs + ")" +
+          "cannot call " + std::string(site.name) + "() on " + describe(receiver) + " (it needs " +
+              needs + ")" +
               (receiver.is_null() ? "; use ?." + std::string(site.name) + "() to skip null" : ""));
   }
   // The receiver becomes argument 0 of the matching function.
@@ -885,22 +1005,52 @@ void call_method(Method m, const CallSite& site, const Value& receiver,
   for (std::size_t i = 0; i < args.size(); ++i) all[i + 1] = args[i];
   const Args a(all, args.size() + 1);
   switch (m) {
-    case Method::ToUpperCase: dispatch(Fn::Upper, cx, a, out); return;
-    case Method::ToLowerCase: dispatch(Fn::Lower, cx, a, out); return;
-    case Method::Trim: dispatch(Fn::Trim, cx, a, out); return;
-    case Method::StartsWith: dispatch(Fn::StartsWith, cx, a, out); return;
-    case Method::EndsWith: dispatch(Fn::EndsWith, cx, a, out); return;
+    case Method::ToUpperCase:
+      dispatch(Fn::Upper, cx, a, out);
+      return;
+    case Method::ToLowerCase:
+      dispatch(Fn::Lower, cx, a, out);
+      return;
+    case Method::Trim:
+      dispatch(Fn::Trim, cx, a, out);
+      return;
+    case Method::StartsWith:
+      dispatch(Fn::StartsWith, cx, a, out);
+      return;
+    case Method::EndsWith:
+      dispatch(Fn::EndsWith, cx, a, out);
+      return;
     case Method::Replace:
-    case Method::ReplaceAll: dispatch(Fn::Replace, cx, a, out); return;
-    case Method::Split: dispatch(Fn::Split, cx, a, out); return;
-    case Method::Includes: dispatch(Fn::Contains, cx, a, out); return;
-    case Method::IndexOf: fn_index_of(cx, a, out); return;
-    case Method::Slice: fn_slice(cx, a, out); return;
-    case Method::Concat: dispatch(Fn::Concat, cx, a, out); return;
-    case Method::Join: dispatch(Fn::Join, cx, a, out); return;
-    case Method::Reverse: dispatch(Fn::Reverse, cx, a, out); return;
-    case Method::First: dispatch(Fn::First, cx, a, out); return;
-    case Method::Last: dispatch(Fn::Last, cx, a, out); return;
+    case Method::ReplaceAll:
+      dispatch(Fn::Replace, cx, a, out);
+      return;
+    case Method::Split:
+      dispatch(Fn::Split, cx, a, out);
+      return;
+    case Method::Includes:
+      dispatch(Fn::Contains, cx, a, out);
+      return;
+    case Method::IndexOf:
+      fn_index_of(cx, a, out);
+      return;
+    case Method::Slice:
+      fn_slice(cx, a, out);
+      return;
+    case Method::Concat:
+      dispatch(Fn::Concat, cx, a, out);
+      return;
+    case Method::Join:
+      dispatch(Fn::Join, cx, a, out);
+      return;
+    case Method::Reverse:
+      dispatch(Fn::Reverse, cx, a, out);
+      return;
+    case Method::First:
+      dispatch(Fn::First, cx, a, out);
+      return;
+    case Method::Last:
+      dispatch(Fn::Last, cx, a, out);
+      return;
   }
 }
 

@@ -174,8 +174,8 @@ std::string format_instant(std::int64_t ms) {
 }
 
 std::int64_t now_ms() {
-  const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
-      std::chrono::system_clock::now());
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
   return std::clamp<std::int64_t>(now.time_since_epoch().count(), kMinInstantMs, kMaxInstantMs);
 }
 

@@ -7,28 +7,44 @@ namespace thaiyyal::expr::detail {
 
 const char* binary_spelling(BinaryOp op) {
   switch (op) {
-    case BinaryOp::Add: return "+";
-    case BinaryOp::Sub: return "-";
-    case BinaryOp::Mul: return "*";
-    case BinaryOp::Div: return "/";
-    case BinaryOp::Mod: return "%";
-    case BinaryOp::Eq: return "==";
-    case BinaryOp::Ne: return "!=";
-    case BinaryOp::StrictEq: return "===";
-    case BinaryOp::StrictNe: return "!==";
-    case BinaryOp::Less: return "<";
-    case BinaryOp::LessEq: return "<=";
-    case BinaryOp::Greater: return ">";
-    case BinaryOp::GreaterEq: return ">=";
+    case BinaryOp::Add:
+      return "+";
+    case BinaryOp::Sub:
+      return "-";
+    case BinaryOp::Mul:
+      return "*";
+    case BinaryOp::Div:
+      return "/";
+    case BinaryOp::Mod:
+      return "%";
+    case BinaryOp::Eq:
+      return "==";
+    case BinaryOp::Ne:
+      return "!=";
+    case BinaryOp::StrictEq:
+      return "===";
+    case BinaryOp::StrictNe:
+      return "!==";
+    case BinaryOp::Less:
+      return "<";
+    case BinaryOp::LessEq:
+      return "<=";
+    case BinaryOp::Greater:
+      return ">";
+    case BinaryOp::GreaterEq:
+      return ">=";
   }
   return "?";
 }
 
 const char* unary_spelling(UnaryOp op) {
   switch (op) {
-    case UnaryOp::Not: return "!";
-    case UnaryOp::Negate: return "-";
-    case UnaryOp::Plus: return "+";
+    case UnaryOp::Not:
+      return "!";
+    case UnaryOp::Negate:
+      return "-";
+    case UnaryOp::Plus:
+      return "+";
   }
   return "?";
 }
@@ -37,9 +53,12 @@ namespace {
 
 const char* logical_spelling(LogicalOp op) {
   switch (op) {
-    case LogicalOp::And: return "&&";
-    case LogicalOp::Or: return "||";
-    case LogicalOp::Coalesce: return "??";
+    case LogicalOp::And:
+      return "&&";
+    case LogicalOp::Or:
+      return "||";
+    case LogicalOp::Coalesce:
+      return "??";
   }
   return "?";
 }
@@ -67,17 +86,24 @@ std::string json(const Value& v) {
 
 std::string dump_node(const Node& node) {
   switch (node.kind) {
-    case NodeKind::Literal: return json(static_cast<const LiteralNode&>(node).value);
-    case NodeKind::Root: return static_cast<const RootNode&>(node).name;
-    case NodeKind::Name: return "(name " + static_cast<const NameNode&>(node).name + ")";
+    case NodeKind::Literal:
+      return json(static_cast<const LiteralNode&>(node).value);
+    case NodeKind::Root:
+      return static_cast<const RootNode&>(node).name;
+    case NodeKind::Name:
+      return "(name " + static_cast<const NameNode&>(node).name + ")";
     case NodeKind::Chain: {
       const auto& n = static_cast<const ChainNode&>(node);
       std::string out = dump_node(*n.base);
       for (const Link& link : n.links) {
         const std::string q = link.optional ? "?." : "";
         switch (link.kind) {
-          case Link::Kind::Member: out = wrap(q.empty() ? "." : q, out, " " + link.name); break;
-          case Link::Kind::Index: out = wrap(q + "[]", out, " " + dump_node(*link.key)); break;
+          case Link::Kind::Member:
+            out = wrap(q.empty() ? "." : q, out, " " + link.name);
+            break;
+          case Link::Kind::Index:
+            out = wrap(q + "[]", out, " " + dump_node(*link.key));
+            break;
           case Link::Kind::Method: {
             std::string args;
             for (const auto& a : link.args) args += " " + dump_node(*a);

@@ -37,9 +37,7 @@ class ArgList {
   }
   Value& tmp(std::size_t i) { return n_ > kInline ? heap_tmp_[i] : tmp_[i]; }
   const Value*& ptr(std::size_t i) { return n_ > kInline ? heap_ptr_[i] : ptr_[i]; }
-  std::span<const Value* const> span() const {
-    return {n_ > kInline ? heap_ptr_.get() : ptr_, n_};
-  }
+  std::span<const Value* const> span() const { return {n_ > kInline ? heap_ptr_.get() : ptr_, n_}; }
 
  private:
   static constexpr std::size_t kInline = 4;
@@ -52,8 +50,9 @@ class ArgList {
 
 /// `inner` lives inside `*cur`; if `*cur` is the temporary, keep a copy of
 /// `inner` instead (the temporary is about to be replaced).
-const Value* adopt(const Value* cur, const Value* inner, Value& tmp) {
+const Value* adopt(const Value* cur, const Value* inner, Value& tmp, Budget& budget, int column) {
   if (cur != &tmp) return inner;
+  budget.charge_copy(*inner, column);
   Value copy = *inner;
   tmp = std::move(copy);
   return &tmp;
@@ -75,27 +74,40 @@ Evaluator::Evaluator(const Env& env) : env_(env) {
 const Value& Evaluator::eval(const Node& n, Value& tmp) {
   budget_.step(n.column);
   switch (n.kind) {
-    case NodeKind::Literal: return static_cast<const LiteralNode&>(n).value;
-    case NodeKind::Root: return eval_root(static_cast<const RootNode&>(n), tmp);
-    case NodeKind::Name: return bare_name(static_cast<const NameNode&>(n).name);
-    default: break;
+    case NodeKind::Literal:
+      return static_cast<const LiteralNode&>(n).value;
+    case NodeKind::Root:
+      return eval_root(static_cast<const RootNode&>(n), tmp);
+    case NodeKind::Name:
+      return bare_name(static_cast<const NameNode&>(n).name);
+    default:
+      break;
   }
   DepthGuard guard(depth_, n.column);
   switch (n.kind) {
-    case NodeKind::Chain: return eval_chain(static_cast<const ChainNode&>(n), tmp);
-    case NodeKind::Unary: return eval_unary(static_cast<const UnaryNode&>(n), tmp);
-    case NodeKind::Binary: return eval_binary(static_cast<const BinaryNode&>(n), tmp);
-    case NodeKind::Logical: return eval_logical(static_cast<const LogicalNode&>(n), tmp);
+    case NodeKind::Chain:
+      return eval_chain(static_cast<const ChainNode&>(n), tmp);
+    case NodeKind::Unary:
+      return eval_unary(static_cast<const UnaryNode&>(n), tmp);
+    case NodeKind::Binary:
+      return eval_binary(static_cast<const BinaryNode&>(n), tmp);
+    case NodeKind::Logical:
+      return eval_logical(static_cast<const LogicalNode&>(n), tmp);
     case NodeKind::Conditional: {
       const auto& c = static_cast<const ConditionalNode&>(n);
       const bool yes = truthy(eval(*c.condition, tmp));
       return eval(yes ? *c.then_branch : *c.else_branch, tmp);
     }
-    case NodeKind::Array: return eval_array(static_cast<const ArrayNode&>(n), tmp);
-    case NodeKind::Object: return eval_object(static_cast<const ObjectNode&>(n), tmp);
-    case NodeKind::Call: return eval_call(static_cast<const CallNode&>(n), tmp);
-    case NodeKind::Shorthand: return eval_shorthand(static_cast<const ShorthandNode&>(n), tmp);
-    default: break;
+    case NodeKind::Array:
+      return eval_array(static_cast<const ArrayNode&>(n), tmp);
+    case NodeKind::Object:
+      return eval_object(static_cast<const ObjectNode&>(n), tmp);
+    case NodeKind::Call:
+      return eval_call(static_cast<const CallNode&>(n), tmp);
+    case NodeKind::Shorthand:
+      return eval_shorthand(static_cast<const ShorthandNode&>(n), tmp);
+    default:
+      break;
   }
   return kNullValue;
 }
@@ -112,11 +124,16 @@ const Value& Evaluator::bare_name(const std::string& name) const {
 
 const Value& Evaluator::eval_root(const RootNode& n, Value& tmp) {
   switch (n.root) {
-    case RootKind::Input: return *input_;
-    case RootKind::Item: return *item_;
-    case RootKind::Index: return index_ ? *index_ : bare_name(n.name);
-    case RootKind::Items: return env_.items ? *env_.items : bare_name(n.name);
-    case RootKind::Accumulator: return env_.accumulator ? *env_.accumulator : bare_name(n.name);
+    case RootKind::Input:
+      return *input_;
+    case RootKind::Item:
+      return *item_;
+    case RootKind::Index:
+      return index_ ? *index_ : bare_name(n.name);
+    case RootKind::Items:
+      return env_.items ? *env_.items : bare_name(n.name);
+    case RootKind::Accumulator:
+      return env_.accumulator ? *env_.accumulator : bare_name(n.name);
     case RootKind::Variables:
       tmp = Value(env_.variables ? Object(*env_.variables) : Object());
       return tmp;
@@ -133,10 +150,17 @@ const Value& Evaluator::eval_root(const RootNode& n, Value& tmp) {
 const Value* Evaluator::global_member(RootKind root, std::string_view key) const {
   const Value* v = nullptr;
   switch (root) {
-    case RootKind::Variables: v = env_.variables ? env_.variables->find(key) : nullptr; break;
-    case RootKind::Context: v = env_.context ? env_.context->find(key) : nullptr; break;
-    case RootKind::Node: v = env_.nodes ? env_.nodes->find(key) : nullptr; break;
-    default: break;
+    case RootKind::Variables:
+      v = env_.variables ? env_.variables->find(key) : nullptr;
+      break;
+    case RootKind::Context:
+      v = env_.context ? env_.context->find(key) : nullptr;
+      break;
+    case RootKind::Node:
+      v = env_.nodes ? env_.nodes->find(key) : nullptr;
+      break;
+    default:
+      break;
   }
   return v ? v : &kNullValue;
 }
@@ -176,9 +200,15 @@ const Value& Evaluator::eval_chain(const ChainNode& n, Value& tmp) {
     if (link.optional && cur->is_null()) return kNullValue;
     budget_.step(link.column);
     switch (link.kind) {
-      case Link::Kind::Member: cur = member(cur, link, tmp); break;
-      case Link::Kind::Index: cur = index(cur, link, tmp); break;
-      case Link::Kind::Method: cur = method(cur, link, tmp); break;
+      case Link::Kind::Member:
+        cur = member(cur, link, tmp);
+        break;
+      case Link::Kind::Index:
+        cur = index(cur, link, tmp);
+        break;
+      case Link::Kind::Method:
+        cur = method(cur, link, tmp);
+        break;
     }
   }
   return *cur;
@@ -187,10 +217,11 @@ const Value& Evaluator::eval_chain(const ChainNode& n, Value& tmp) {
 const Value* Evaluator::member(const Value* cur, const Link& link, Value& tmp) {
   if (const Object* o = cur->if_object()) {
     const Value* m = o->find(link.name);
-    return m ? adopt(cur, m, tmp) : &kNullValue;
+    return m ? adopt(cur, m, tmp, budget_, link.column) : &kNullValue;
   }
   if (link.is_length) {
     if (const std::string* s = cur->if_string()) {
+      budget_.charge_bytes(s->size(), link.column);
       tmp = Value(code_point_count(*s));
       return &tmp;
     }
@@ -209,12 +240,14 @@ const Value* Evaluator::index(const Value* cur, const Link& link, Value& tmp) {
   switch (key.kind()) {
     case Kind::String: {
       const std::string& name = key.as_string();
+      budget_.charge_bytes(name.size(), link.column);
       if (const Object* o = cur->if_object()) {
         const Value* m = o->find(name);
-        return m ? adopt(cur, m, tmp) : &kNullValue;
+        return m ? adopt(cur, m, tmp, budget_, link.column) : &kNullValue;
       }
       if (name == "length") {
         if (const std::string* s = cur->if_string()) {
+          budget_.charge_bytes(s->size(), link.column);
           tmp = Value(code_point_count(*s));
           return &tmp;
         }
@@ -229,7 +262,7 @@ const Value* Evaluator::index(const Value* cur, const Link& link, Value& tmp) {
       double k = key.as_number();
       if (const Object* o = cur->if_object()) {
         const Value* m = o->find(number_to_string(k));
-        return m ? adopt(cur, m, tmp) : &kNullValue;
+        return m ? adopt(cur, m, tmp, budget_, link.column) : &kNullValue;
       }
       const Array* a = cur->if_array();
       const std::string* s = cur->if_string();
@@ -237,11 +270,12 @@ const Value* Evaluator::index(const Value* cur, const Link& link, Value& tmp) {
       if (k != std::trunc(k)) {
         raise("type", link.column, "index must be an integer, got " + number_to_string(k));
       }
+      if (s) budget_.charge_bytes(s->size(), link.column);
       const std::size_t len = a ? a->size() : code_point_count(*s);
       if (k < 0) k += static_cast<double>(len);
       if (k < 0 || k >= static_cast<double>(len)) return &kNullValue;
       const auto pos = static_cast<std::size_t>(k);
-      if (a) return adopt(cur, &(*a)[pos], tmp);
+      if (a) return adopt(cur, &(*a)[pos], tmp, budget_, link.column);
       std::size_t b = byte_offset_of(*s, pos);
       const std::size_t start = b;
       next_code_point(*s, b);
@@ -265,7 +299,7 @@ const Value* Evaluator::method(const Value* cur, const Link& link, Value& tmp) {
   for (const Value* a : args.span()) budget_.charge_value(*a, link.column);
   Value result;
   call_method(link.method, CallSite{link.name, link.column, budget_}, *cur, args.span(), result);
-  budget_.charge_value(result, link.column);
+  budget_.charge_result(result, link.column);
   tmp = std::move(result);
   return &tmp;
 }
@@ -289,15 +323,24 @@ const Value& Evaluator::eval_unary(const UnaryNode& n, Value& tmp) {
 
 bool Evaluator::compare(BinaryOp op, const Value& a, const Value& b, int column) {
   switch (op) {
-    case BinaryOp::Eq: return loose_equal(a, b, budget_, column);
-    case BinaryOp::Ne: return !loose_equal(a, b, budget_, column);
-    case BinaryOp::StrictEq: return strict_equal(a, b, budget_, column);
-    case BinaryOp::StrictNe: return !strict_equal(a, b, budget_, column);
-    case BinaryOp::Less: return ordered(a, b, Order::Less);
-    case BinaryOp::LessEq: return ordered(a, b, Order::LessEq);
-    case BinaryOp::Greater: return ordered(a, b, Order::Greater);
-    case BinaryOp::GreaterEq: return ordered(a, b, Order::GreaterEq);
-    default: return false;
+    case BinaryOp::Eq:
+      return loose_equal(a, b, budget_, column);
+    case BinaryOp::Ne:
+      return !loose_equal(a, b, budget_, column);
+    case BinaryOp::StrictEq:
+      return strict_equal(a, b, budget_, column);
+    case BinaryOp::StrictNe:
+      return !strict_equal(a, b, budget_, column);
+    case BinaryOp::Less:
+      return ordered(a, b, Order::Less, budget_, column);
+    case BinaryOp::LessEq:
+      return ordered(a, b, Order::LessEq, budget_, column);
+    case BinaryOp::Greater:
+      return ordered(a, b, Order::Greater, budget_, column);
+    case BinaryOp::GreaterEq:
+      return ordered(a, b, Order::GreaterEq, budget_, column);
+    default:
+      return false;
   }
 }
 
@@ -402,7 +445,11 @@ const Value& Evaluator::eval_array(const ArrayNode& n, Value& tmp) {
   Array out;
   out.reserve(n.elements.size());
   Value etmp;
-  for (const auto& e : n.elements) out.push_back(eval(*e, etmp));
+  for (const auto& e : n.elements) {
+    const Value& v = eval(*e, etmp);
+    budget_.charge_copy(v, n.column);
+    out.push_back(v);
+  }
   tmp = Value(std::move(out));
   return tmp;
 }
@@ -411,7 +458,11 @@ const Value& Evaluator::eval_object(const ObjectNode& n, Value& tmp) {
   Object out;
   out.reserve(n.entries.size());
   Value etmp;
-  for (const auto& [key, value] : n.entries) out.set(key, eval(*value, etmp));
+  for (const auto& [key, value] : n.entries) {
+    const Value& v = eval(*value, etmp);
+    budget_.charge_copy(v, n.column);
+    out.set(key, v);
+  }
   tmp = Value(std::move(out));
   return tmp;
 }
@@ -422,7 +473,8 @@ const Value& Evaluator::eval_call(const CallNode& n, Value& tmp) {
     case Fn::Filter:
     case Fn::Find:
     case Fn::Some:
-    case Fn::Every: return eval_per_element(n, tmp);
+    case Fn::Every:
+      return eval_per_element(n, tmp);
     case Fn::Coalesce:
       // Arguments are evaluated only until the first one that is not null.
       for (std::size_t i = 0; i < n.args.size(); ++i) {
@@ -431,7 +483,8 @@ const Value& Evaluator::eval_call(const CallNode& n, Value& tmp) {
         if (!v.is_null() || i + 1 == n.args.size()) return v;
       }
       return kNullValue;
-    default: break;
+    default:
+      break;
   }
   ArgList args(n.args.size());
   for (std::size_t i = 0; i < n.args.size(); ++i) {
@@ -440,7 +493,7 @@ const Value& Evaluator::eval_call(const CallNode& n, Value& tmp) {
   for (const Value* a : args.span()) budget_.charge_value(*a, n.column);
   Value result;
   call_function(n.fn, CallSite{n.name, n.column, budget_}, args.span(), result);
-  budget_.charge_value(result, n.column);
+  budget_.charge_result(result, n.column);
   tmp = std::move(result);
   return tmp;
 }
@@ -449,8 +502,7 @@ const Value& Evaluator::eval_per_element(const CallNode& n, Value& tmp) {
   Value atmp;
   const Value& av = eval(*n.args[0], atmp);
   if (!av.is_array()) {
-    raise("type", n.column,
-          n.name + "(): argument 1 must be an array, got " + describe(av));
+    raise("type", n.column, n.name + "(): argument 1 must be an array, got " + describe(av));
   }
   const Array& arr = av.as_array();
   budget_.charge(static_cast<std::int64_t>(arr.size()), n.column);
@@ -483,12 +535,19 @@ const Value& Evaluator::eval_per_element(const CallNode& n, Value& tmp) {
     index_ = &index_value;
     const Value& r = eval(body, btmp);
     switch (n.fn) {
-      case Fn::Map: out.push_back(r); break;
+      case Fn::Map:
+        budget_.charge_copy(r, n.column);
+        out.push_back(r);
+        break;
       case Fn::Filter:
-        if (truthy(r)) out.push_back(arr[i]);
+        if (truthy(r)) {
+          budget_.charge_copy(arr[i], n.column);
+          out.push_back(arr[i]);
+        }
         break;
       case Fn::Find:
         if (truthy(r)) {
+          budget_.charge_copy(arr[i], n.column);
           result = arr[i];
           decided = true;
         }
@@ -510,10 +569,17 @@ const Value& Evaluator::eval_per_element(const CallNode& n, Value& tmp) {
   if (!decided) {
     switch (n.fn) {
       case Fn::Map:
-      case Fn::Filter: result = Value(std::move(out)); break;
-      case Fn::Some: result = Value(false); break;
-      case Fn::Every: result = Value(true); break;
-      default: break;  // Find: null
+      case Fn::Filter:
+        result = Value(std::move(out));
+        break;
+      case Fn::Some:
+        result = Value(false);
+        break;
+      case Fn::Every:
+        result = Value(true);
+        break;
+      default:
+        break;  // Find: null
     }
   }
   budget_.charge_value(result, n.column);

@@ -60,39 +60,72 @@ bool overflows(std::string_view text) {
 
 std::string_view token_spelling(Tok kind) {
   switch (kind) {
-    case Tok::End: return "end of expression";
-    case Tok::Number: return "number";
-    case Tok::String: return "string";
-    case Tok::Name: return "name";
-    case Tok::NodeId: return "node id";
-    case Tok::LParen: return "(";
-    case Tok::RParen: return ")";
-    case Tok::LBracket: return "[";
-    case Tok::RBracket: return "]";
-    case Tok::LBrace: return "{";
-    case Tok::RBrace: return "}";
-    case Tok::Comma: return ",";
-    case Tok::Colon: return ":";
-    case Tok::Dot: return ".";
-    case Tok::QuestionDot: return "?.";
-    case Tok::Question: return "?";
-    case Tok::Bang: return "!";
-    case Tok::Less: return "<";
-    case Tok::LessEq: return "<=";
-    case Tok::Greater: return ">";
-    case Tok::GreaterEq: return ">=";
-    case Tok::EqEq: return "==";
-    case Tok::BangEq: return "!=";
-    case Tok::EqEqEq: return "===";
-    case Tok::BangEqEq: return "!==";
-    case Tok::AndAnd: return "&&";
-    case Tok::OrOr: return "||";
-    case Tok::QuestionQuestion: return "??";
-    case Tok::Plus: return "+";
-    case Tok::Minus: return "-";
-    case Tok::Star: return "*";
-    case Tok::Slash: return "/";
-    case Tok::Percent: return "%";
+    case Tok::End:
+      return "end of expression";
+    case Tok::Number:
+      return "number";
+    case Tok::String:
+      return "string";
+    case Tok::Name:
+      return "name";
+    case Tok::NodeId:
+      return "node id";
+    case Tok::LParen:
+      return "(";
+    case Tok::RParen:
+      return ")";
+    case Tok::LBracket:
+      return "[";
+    case Tok::RBracket:
+      return "]";
+    case Tok::LBrace:
+      return "{";
+    case Tok::RBrace:
+      return "}";
+    case Tok::Comma:
+      return ",";
+    case Tok::Colon:
+      return ":";
+    case Tok::Dot:
+      return ".";
+    case Tok::QuestionDot:
+      return "?.";
+    case Tok::Question:
+      return "?";
+    case Tok::Bang:
+      return "!";
+    case Tok::Less:
+      return "<";
+    case Tok::LessEq:
+      return "<=";
+    case Tok::Greater:
+      return ">";
+    case Tok::GreaterEq:
+      return ">=";
+    case Tok::EqEq:
+      return "==";
+    case Tok::BangEq:
+      return "!=";
+    case Tok::EqEqEq:
+      return "===";
+    case Tok::BangEqEq:
+      return "!==";
+    case Tok::AndAnd:
+      return "&&";
+    case Tok::OrOr:
+      return "||";
+    case Tok::QuestionQuestion:
+      return "??";
+    case Tok::Plus:
+      return "+";
+    case Tok::Minus:
+      return "-";
+    case Tok::Star:
+      return "*";
+    case Tok::Slash:
+      return "/";
+    case Tok::Percent:
+      return "%";
   }
   return "token";
 }
@@ -131,9 +164,8 @@ Token Lexer::punct(Tok kind, int chars) {
 Token Lexer::next() {
   skip_blanks();
   Token t;
-  const bool after_node_dot = prev_[0] == Tok::Dot && prev_node_[1] &&
-                              prev_[2] != Tok::Dot && prev_[2] != Tok::QuestionDot &&
-                              pos_ == prev_end_;
+  const bool after_node_dot = prev_[0] == Tok::Dot && prev_node_[1] && prev_[2] != Tok::Dot &&
+                              prev_[2] != Tok::QuestionDot && pos_ == prev_end_;
   if (pos_ >= src_.size()) {
     t.kind = Tok::End;
     t.column = col_;
@@ -144,8 +176,8 @@ Token Lexer::next() {
     const char c1 = peek(1);
     // After the root `node`, a '.' is always a member dot, so that
     // `node.1.value` reads the node with id "1" (§3.7).
-    const bool node_dot = c == '.' && prev_node_[0] && prev_[1] != Tok::Dot &&
-                          prev_[1] != Tok::QuestionDot;
+    const bool node_dot =
+        c == '.' && prev_node_[0] && prev_[1] != Tok::Dot && prev_[1] != Tok::QuestionDot;
     if (is_digit(c) || (c == '.' && is_digit(c1) && !node_dot)) {
       t = lex_number();
     } else if (is_name_start(c)) {
@@ -154,20 +186,48 @@ Token Lexer::next() {
       t = lex_string();
     } else {
       switch (c) {
-        case '(': t = punct(Tok::LParen, 1); break;
-        case ')': t = punct(Tok::RParen, 1); break;
-        case '[': t = punct(Tok::LBracket, 1); break;
-        case ']': t = punct(Tok::RBracket, 1); break;
-        case '{': t = punct(Tok::LBrace, 1); break;
-        case '}': t = punct(Tok::RBrace, 1); break;
-        case ',': t = punct(Tok::Comma, 1); break;
-        case ':': t = punct(Tok::Colon, 1); break;
-        case '.': t = punct(Tok::Dot, 1); break;
-        case '+': t = punct(Tok::Plus, 1); break;
-        case '-': t = punct(Tok::Minus, 1); break;
-        case '*': t = punct(Tok::Star, 1); break;
-        case '/': t = punct(Tok::Slash, 1); break;
-        case '%': t = punct(Tok::Percent, 1); break;
+        case '(':
+          t = punct(Tok::LParen, 1);
+          break;
+        case ')':
+          t = punct(Tok::RParen, 1);
+          break;
+        case '[':
+          t = punct(Tok::LBracket, 1);
+          break;
+        case ']':
+          t = punct(Tok::RBracket, 1);
+          break;
+        case '{':
+          t = punct(Tok::LBrace, 1);
+          break;
+        case '}':
+          t = punct(Tok::RBrace, 1);
+          break;
+        case ',':
+          t = punct(Tok::Comma, 1);
+          break;
+        case ':':
+          t = punct(Tok::Colon, 1);
+          break;
+        case '.':
+          t = punct(Tok::Dot, 1);
+          break;
+        case '+':
+          t = punct(Tok::Plus, 1);
+          break;
+        case '-':
+          t = punct(Tok::Minus, 1);
+          break;
+        case '*':
+          t = punct(Tok::Star, 1);
+          break;
+        case '/':
+          t = punct(Tok::Slash, 1);
+          break;
+        case '%':
+          t = punct(Tok::Percent, 1);
+          break;
         case '?':
           if (c1 == '?') {
             t = punct(Tok::QuestionQuestion, 2);
@@ -189,8 +249,12 @@ Token Lexer::next() {
           if (c1 != '=') fail(col_, "unexpected '='; there is no assignment, use == to compare");
           t = peek(2) == '=' ? punct(Tok::EqEqEq, 3) : punct(Tok::EqEq, 2);
           break;
-        case '<': t = c1 == '=' ? punct(Tok::LessEq, 2) : punct(Tok::Less, 1); break;
-        case '>': t = c1 == '=' ? punct(Tok::GreaterEq, 2) : punct(Tok::Greater, 1); break;
+        case '<':
+          t = c1 == '=' ? punct(Tok::LessEq, 2) : punct(Tok::Less, 1);
+          break;
+        case '>':
+          t = c1 == '=' ? punct(Tok::GreaterEq, 2) : punct(Tok::Greater, 1);
+          break;
         case '&':
           if (c1 != '&') fail(col_, "unexpected character '&'; use && for a logical and");
           t = punct(Tok::AndAnd, 2);
@@ -344,15 +408,33 @@ Token Lexer::lex_string() {
       if (pos_ >= src_.size()) fail(open_column, "unterminated string");
       const char e = src_[pos_];
       switch (e) {
-        case '"': t.text.push_back('"'); break;
-        case '\'': t.text.push_back('\''); break;
-        case '\\': t.text.push_back('\\'); break;
-        case '/': t.text.push_back('/'); break;
-        case 'b': t.text.push_back('\b'); break;
-        case 'f': t.text.push_back('\f'); break;
-        case 'n': t.text.push_back('\n'); break;
-        case 'r': t.text.push_back('\r'); break;
-        case 't': t.text.push_back('\t'); break;
+        case '"':
+          t.text.push_back('"');
+          break;
+        case '\'':
+          t.text.push_back('\'');
+          break;
+        case '\\':
+          t.text.push_back('\\');
+          break;
+        case '/':
+          t.text.push_back('/');
+          break;
+        case 'b':
+          t.text.push_back('\b');
+          break;
+        case 'f':
+          t.text.push_back('\f');
+          break;
+        case 'n':
+          t.text.push_back('\n');
+          break;
+        case 'r':
+          t.text.push_back('\r');
+          break;
+        case 't':
+          t.text.push_back('\t');
+          break;
         case 'u': {
           unsigned cp = 0;
           read_u_escape(esc_column, cp);

@@ -54,10 +54,10 @@ std::string_view token_spelling(Tok kind);
 
 struct Token {
   Tok kind = Tok::End;
-  int column = 1;          ///< 1-based code-point column of the first character
-  int length = 1;          ///< length in code points (at least 1)
-  std::string text;        ///< decoded string, name or node id
-  double number = 0;       ///< value of a Number token
+  int column = 1;     ///< 1-based code-point column of the first character
+  int length = 1;     ///< length in code points (at least 1)
+  std::string text;   ///< decoded string, name or node id
+  double number = 0;  ///< value of a Number token
 };
 
 class Lexer {

@@ -29,6 +29,13 @@ void Budget::charge_value(const Value& v, int column) {
   }
 }
 
+void Budget::charge_result(const Value& v, int column) {
+  charge_value(v, column);
+  if (const auto* a = v.if_array()) {
+    for (const auto& e : *a) charge_copy(e, column);
+  }
+}
+
 void check_string_size(std::size_t bytes, int column) {
   if (bytes > kMaxStringBytes) {
     raise("limit", column, "value too large: a string of more than 10485760 bytes");
@@ -130,13 +137,27 @@ void append_json_string(std::string& out, std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -153,10 +174,18 @@ void append_json_string(std::string& out, std::string_view s) {
 /// JSON text of §6.4; `column` < 0 disables the size limit (internal use).
 void write_json(std::string& out, const Value& v, int column) {
   switch (v.kind()) {
-    case Kind::Null: out += "null"; break;
-    case Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Kind::Number: append_number(out, v.as_number()); break;
-    case Kind::String: append_json_string(out, v.as_string()); break;
+    case Kind::Null:
+      out += "null";
+      break;
+    case Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case Kind::Number:
+      append_number(out, v.as_number());
+      break;
+    case Kind::String:
+      append_json_string(out, v.as_string());
+      break;
     case Kind::Array: {
       out.push_back('[');
       bool first = true;
@@ -194,12 +223,18 @@ void write_json(std::string& out, const Value& v, int column) {
 
 int type_rank(Kind k) {
   switch (k) {
-    case Kind::Number: return 0;
-    case Kind::String: return 1;
-    case Kind::Bool: return 2;
-    case Kind::Array: return 3;
-    case Kind::Object: return 4;
-    case Kind::Null: return 5;
+    case Kind::Number:
+      return 0;
+    case Kind::String:
+      return 1;
+    case Kind::Bool:
+      return 2;
+    case Kind::Array:
+      return 3;
+    case Kind::Object:
+      return 4;
+    case Kind::Null:
+      return 5;
   }
   return 5;
 }
@@ -229,12 +264,22 @@ std::string describe(const Value& v) {
 
 void append_text(std::string& out, const Value& v, int column) {
   switch (v.kind()) {
-    case Kind::String: out += v.as_string(); break;
-    case Kind::Null: out += "null"; break;
-    case Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Kind::Number: append_number(out, v.as_number()); break;
+    case Kind::String:
+      out += v.as_string();
+      break;
+    case Kind::Null:
+      out += "null";
+      break;
+    case Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case Kind::Number:
+      append_number(out, v.as_number());
+      break;
     case Kind::Array:
-    case Kind::Object: write_json(out, v, column); break;
+    case Kind::Object:
+      write_json(out, v, column);
+      break;
   }
   check_string_size(out.size(), column);
 }
@@ -255,10 +300,16 @@ bool loose_equal(const Value& a, const Value& b, Budget& budget, int column) {
   const Kind kb = b.kind();
   if (ka == kb) {
     switch (ka) {
-      case Kind::Null: return true;
-      case Kind::Bool: return a.as_bool() == b.as_bool();
-      case Kind::Number: return a.as_number() == b.as_number();
-      case Kind::String: return a.as_string() == b.as_string();
+      case Kind::Null:
+        return true;
+      case Kind::Bool:
+        return a.as_bool() == b.as_bool();
+      case Kind::Number:
+        return a.as_number() == b.as_number();
+      case Kind::String:
+        if (a.as_string().size() != b.as_string().size()) return false;
+        budget.charge_bytes(a.as_string().size(), column);
+        return a.as_string() == b.as_string();
       case Kind::Array: {
         const auto& x = a.as_array();
         const auto& y = b.as_array();
@@ -296,10 +347,16 @@ bool strict_equal(const Value& a, const Value& b, Budget& budget, int column) {
   const Kind ka = a.kind();
   if (ka != b.kind()) return false;
   switch (ka) {
-    case Kind::Null: return true;
-    case Kind::Bool: return a.as_bool() == b.as_bool();
-    case Kind::Number: return a.as_number() == b.as_number();
-    case Kind::String: return a.as_string() == b.as_string();
+    case Kind::Null:
+      return true;
+    case Kind::Bool:
+      return a.as_bool() == b.as_bool();
+    case Kind::Number:
+      return a.as_number() == b.as_number();
+    case Kind::String:
+      if (a.as_string().size() != b.as_string().size()) return false;
+      budget.charge_bytes(a.as_string().size(), column);
+      return a.as_string() == b.as_string();
     case Kind::Array: {
       const auto& x = a.as_array();
       const auto& y = b.as_array();
@@ -325,16 +382,21 @@ bool strict_equal(const Value& a, const Value& b, Budget& budget, int column) {
   return false;
 }
 
-bool ordered(const Value& a, const Value& b, Order op) {
+bool ordered(const Value& a, const Value& b, Order op, Budget& budget, int column) {
   double x = 0;
   double y = 0;
   if (a.is_string() && b.is_string()) {
+    budget.charge_bytes(std::min(a.as_string().size(), b.as_string().size()), column);
     const int c = compare_bytes(a.as_string(), b.as_string());
     switch (op) {
-      case Order::Less: return c < 0;
-      case Order::LessEq: return c <= 0;
-      case Order::Greater: return c > 0;
-      case Order::GreaterEq: return c >= 0;
+      case Order::Less:
+        return c < 0;
+      case Order::LessEq:
+        return c <= 0;
+      case Order::Greater:
+        return c > 0;
+      case Order::GreaterEq:
+        return c >= 0;
     }
     return false;
   }
@@ -352,10 +414,14 @@ bool ordered(const Value& a, const Value& b, Order op) {
     return false;
   }
   switch (op) {
-    case Order::Less: return x < y;
-    case Order::LessEq: return x <= y;
-    case Order::Greater: return x > y;
-    case Order::GreaterEq: return x >= y;
+    case Order::Less:
+      return x < y;
+    case Order::LessEq:
+      return x <= y;
+    case Order::Greater:
+      return x > y;
+    case Order::GreaterEq:
+      return x >= y;
   }
   return false;
 }
@@ -365,14 +431,17 @@ int sort_compare(const Value& a, const Value& b) {
   const int rb = type_rank(b.kind());
   if (ra != rb) return ra < rb ? -1 : 1;
   switch (a.kind()) {
-    case Kind::Null: return 0;
+    case Kind::Null:
+      return 0;
     case Kind::Number: {
       const double x = a.as_number();
       const double y = b.as_number();
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    case Kind::String: return compare_bytes(a.as_string(), b.as_string());
-    case Kind::Bool: return static_cast<int>(a.as_bool()) - static_cast<int>(b.as_bool());
+    case Kind::String:
+      return compare_bytes(a.as_string(), b.as_string());
+    case Kind::Bool:
+      return static_cast<int>(a.as_bool()) - static_cast<int>(b.as_bool());
     case Kind::Array: {
       if (a.array_ptr() == b.array_ptr()) return 0;
       const auto& x = a.as_array();

@@ -41,6 +41,22 @@ class Budget {
   /// The cost of a value passed to or returned by a built-in: its elements
   /// if it is an array, each started KiB if it is a string.
   void charge_value(const Value& v, int column);
+  /// The cost of copying `v` into a new value: a string costs a step per
+  /// KiB beyond its first. Strings are the only values whose copies are not
+  /// shared, so this keeps time and memory bounded by the budget even when
+  /// one long string is copied many times (`[s, s, s]`, `map(xs, s)`).
+  void charge_copy(const Value& v, int column) {
+    if (const std::string* s = v.if_string(); s && s->size() > 1024) {
+      charge(static_cast<std::int64_t>((s->size() - 1) / 1024), column);
+    }
+  }
+  /// The cost of the result of a built-in: charge_value, plus charge_copy
+  /// for each element of an array result.
+  void charge_result(const Value& v, int column);
+  /// The cost of reading `bytes` bytes of a string (beyond the first KiB).
+  void charge_bytes(std::size_t bytes, int column) {
+    if (bytes > 1024) charge(static_cast<std::int64_t>((bytes - 1) / 1024), column);
+  }
   std::int64_t used() const { return used_; }
 
  private:
@@ -75,9 +91,9 @@ bool loose_equal(const Value& a, const Value& b, Budget& budget, int column);
 bool strict_equal(const Value& a, const Value& b, Budget& budget, int column);
 
 /// Comparison operators of §7.4 (`<`, `<=`, `>`, `>=`); false when the pair
-/// is not comparable.
+/// is not comparable. Comparing long strings costs steps (Budget::charge_bytes).
 enum class Order : std::uint8_t { Less, LessEq, Greater, GreaterEq };
-bool ordered(const Value& a, const Value& b, Order op);
+bool ordered(const Value& a, const Value& b, Order op, Budget& budget, int column);
 
 /// The total sort order of §8.4: negative, zero or positive.
 int sort_compare(const Value& a, const Value& b);

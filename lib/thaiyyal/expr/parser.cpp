@@ -27,14 +27,22 @@ bool is_comparison(Tok t) {
 
 BinaryOp comparison_op(Tok t) {
   switch (t) {
-    case Tok::EqEq: return BinaryOp::Eq;
-    case Tok::BangEq: return BinaryOp::Ne;
-    case Tok::EqEqEq: return BinaryOp::StrictEq;
-    case Tok::BangEqEq: return BinaryOp::StrictNe;
-    case Tok::Less: return BinaryOp::Less;
-    case Tok::LessEq: return BinaryOp::LessEq;
-    case Tok::Greater: return BinaryOp::Greater;
-    default: return BinaryOp::GreaterEq;
+    case Tok::EqEq:
+      return BinaryOp::Eq;
+    case Tok::BangEq:
+      return BinaryOp::Ne;
+    case Tok::EqEqEq:
+      return BinaryOp::StrictEq;
+    case Tok::BangEqEq:
+      return BinaryOp::StrictNe;
+    case Tok::Less:
+      return BinaryOp::Less;
+    case Tok::LessEq:
+      return BinaryOp::LessEq;
+    case Tok::Greater:
+      return BinaryOp::Greater;
+    default:
+      return BinaryOp::GreaterEq;
   }
 }
 
@@ -126,12 +134,18 @@ class Parser {
 
   std::string describe_current() const {
     switch (cur_.kind) {
-      case Tok::End: return "end of expression";
-      case Tok::Name: return "name '" + cur_.text + "'";
-      case Tok::NodeId: return "node id '" + cur_.text + "'";
-      case Tok::Number: return "number " + number_to_string(cur_.number);
-      case Tok::String: return "string";
-      default: return "'" + std::string(token_spelling(cur_.kind)) + "'";
+      case Tok::End:
+        return "end of expression";
+      case Tok::Name:
+        return "name '" + cur_.text + "'";
+      case Tok::NodeId:
+        return "node id '" + cur_.text + "'";
+      case Tok::Number:
+        return "number " + number_to_string(cur_.number);
+      case Tok::String:
+        return "string";
+      default:
+        return "'" + std::string(token_spelling(cur_.kind)) + "'";
     }
   }
 
@@ -156,7 +170,8 @@ class Parser {
   }
 
   void record(ExprError error) {
-    if (!static_error_ || error.column() < static_error_->column()) static_error_ = std::move(error);
+    if (!static_error_ || error.column() < static_error_->column())
+      static_error_ = std::move(error);
   }
 
   NodePtr parse_expression() { return parse_conditional(); }
@@ -258,10 +273,17 @@ class Parser {
   NodePtr parse_unary() {
     UnaryOp op;
     switch (cur_.kind) {
-      case Tok::Bang: op = UnaryOp::Not; break;
-      case Tok::Minus: op = UnaryOp::Negate; break;
-      case Tok::Plus: op = UnaryOp::Plus; break;
-      default: return parse_postfix();
+      case Tok::Bang:
+        op = UnaryOp::Not;
+        break;
+      case Tok::Minus:
+        op = UnaryOp::Negate;
+        break;
+      case Tok::Plus:
+        op = UnaryOp::Plus;
+        break;
+      default:
+        return parse_postfix();
     }
     const int col = cur_.column;
     advance();
@@ -382,7 +404,8 @@ class Parser {
         advance();
         return node;
       }
-      case Tok::Name: return parse_name();
+      case Tok::Name:
+        return parse_name();
       case Tok::LParen: {
         advance();
         Nest nest(*this, col);
@@ -391,9 +414,12 @@ class Parser {
         advance();
         return inner;
       }
-      case Tok::LBracket: return parse_array();
-      case Tok::LBrace: return parse_object();
-      default: unexpected();
+      case Tok::LBracket:
+        return parse_array();
+      case Tok::LBrace:
+        return parse_object();
+      default:
+        unexpected();
     }
   }
 
@@ -405,7 +431,8 @@ class Parser {
     if (name == "false") return std::make_unique<LiteralNode>(col, Value(false));
     if (name == "null") return std::make_unique<LiteralNode>(col, Value());
     if (!at(Tok::LParen)) {
-      if (auto root = root_kind(name)) return std::make_unique<RootNode>(col, *root, std::move(name));
+      if (auto root = root_kind(name))
+        return std::make_unique<RootNode>(col, *root, std::move(name));
       return std::make_unique<NameNode>(col, std::move(name));
     }
     const FunctionInfo* info = find_function(name);

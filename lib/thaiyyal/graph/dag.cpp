@@ -87,11 +87,14 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
                   wf.location(edge_path(edge.index), &wf.nodes[s->second]));
     }
   }
-  if (!ok) return std::nullopt;
-
-  // Kahn's algorithm with the reference's tie-breaking.
+  // Kahn's algorithm with the reference's tie-breaking. It also runs when the
+  // problems above were found, so that a cycle is reported with them; edges
+  // with an unknown end are not in the graph, and self-loops (reported
+  // already) are left out here.
   std::vector<std::uint32_t> indegree(n, 0);
-  for (std::size_t i = 0; i < n; ++i) indegree[i] = static_cast<std::uint32_t>(g.incoming_[i].size());
+  for (const auto& [s, t] : g.edge_ends_) {
+    if (s != kNone && t != kNone && s != t) ++indegree[t];
+  }
   std::vector<std::uint32_t> roots;
   for (std::uint32_t i = 0; i < n; ++i) {
     if (indegree[i] == 0) roots.push_back(i);
@@ -106,10 +109,13 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
     g.order_.push_back(u);
     for (auto e : g.outgoing_[u]) {
       const auto v = g.edge_ends_[e].second;
-      if (--indegree[v] == 0) queue.push_back(v);
+      if (v != u && --indegree[v] == 0) queue.push_back(v);
     }
   }
-  if (g.order_.size() == n) return g;
+  if (g.order_.size() == n) {
+    if (!ok) return std::nullopt;
+    return g;
+  }
 
   // Some nodes are on (or behind) a cycle. Walk backwards along incoming edges
   // that stay inside the unsorted set until a node repeats: that is a cycle.
@@ -129,7 +135,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
     std::uint32_t next = kNone;
     for (auto e : g.incoming_[cur]) {
       const auto s = g.edge_ends_[e].first;
-      if (indegree[s] > 0) {
+      if (s != cur && indegree[s] > 0) {
         next = s;
         break;
       }

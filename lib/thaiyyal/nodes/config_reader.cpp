@@ -211,17 +211,18 @@ std::shared_ptr<const expr::Program> ConfigReader::expression_at(
   try {
     return expr::compile(text, mode);
   } catch (const expr::ExprError& e) {
-    // Columns count code points; the source holds UTF-8 bytes, so convert.
-    int byte_offset = 0;
-    int cp = 1;
-    for (std::size_t i = 0; i < text.size() && cp < e.column(); ++i) {
-      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-        if (i > 0) ++cp;
+    // Columns count code points; the source holds UTF-8 bytes, so convert
+    // (the column just past the end maps to the text's length).
+    std::size_t byte_offset = 0;
+    for (int cp = 1; cp < e.column() && byte_offset < text.size(); ++cp) {
+      ++byte_offset;
+      while (byte_offset < text.size() &&
+             (static_cast<unsigned char>(text[byte_offset]) & 0xC0) == 0x80) {
+        ++byte_offset;
       }
-      byte_offset = static_cast<int>(i);
     }
-    if (e.column() <= 1) byte_offset = 0;
-    fail_at(data_path, "expression", fmt::format("{}: {}", label, e.what()), byte_offset,
+    fail_at(data_path, "expression", fmt::format("{}: {}", label, e.what()),
+            static_cast<int>(byte_offset),
             e.length());
     return nullptr;
   }

@@ -10,6 +10,7 @@
 
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/nodes/config_reader.h"
+#include "thaiyyal/nodes/guard.h"
 
 namespace thaiyyal::nodes {
 
@@ -43,6 +44,9 @@ class RunContext;  // run-time services for a node (run_context.h)
 using ParseFn = std::unique_ptr<const NodeConfig> (*)(ConfigReader& reader);
 /// Executes a node. Throws on failure (the engine records the failure).
 using RunFn = Value (*)(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs);
+/// For guard kinds (D10): the policy the engine applies to the node's
+/// predecessors; nullptr for every other kind.
+using GuardFn = const GuardPolicy* (*)(const NodeConfig& config);
 
 struct KindInfo {
   std::string_view name;
@@ -57,6 +61,7 @@ struct KindInfo {
   /// A context node (context_variable, context_constant): its result is the
   /// final output only when no other terminal node ran (decision D5).
   bool context_node = false;
+  GuardFn guard = nullptr;
 };
 
 /// Every kind, sorted by name.

@@ -18,6 +18,7 @@
 #include "thaiyyal/model/limits.h"
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/model/workflow.h"
+#include "thaiyyal/nodes/guard.h"
 #include "thaiyyal/nodes/text_template.h"
 
 namespace thaiyyal::nodes {
@@ -41,7 +42,7 @@ class LimitError : public std::runtime_error {
 /// must let it propagate.
 class Interrupted : public std::runtime_error {
  public:
-  enum class Reason : std::uint8_t { Deadline, NodeTimeout, Cancelled };
+  enum class Reason : std::uint8_t { Deadline, NodeTimeout, GuardTimeout, Cancelled };
   Interrupted(Reason reason, std::string message)
       : std::runtime_error(std::move(message)), reason_(reason) {}
   Reason reason() const { return reason_; }
@@ -106,6 +107,11 @@ class RunContext {
   /// Counts one HTTP request attempt; throws LimitError
   /// (`maximum HTTP calls per execution exceeded: <n> (limit: <m>)`).
   virtual void count_http_call() = 0;
+
+  // -- guards (D10)
+  /// For a guard node: how the engine ran the predecessor that delivers the
+  /// first input under this node's policy; nullptr when there is none.
+  virtual const GuardOutcome* predecessor_outcome() const = 0;
 
   // -- misc
   /// The run's random generator (seeded by --seed when given).

@@ -35,8 +35,7 @@ class CountingNodes final : public expr::NodeResults {
 
 std::string json(const Value& v) { return to_json(v, JsonWriteOptions{0, true}); }
 
-std::string run(std::string_view text, const expr::Env& env,
-                expr::Mode mode = expr::Mode::Value) {
+std::string run(std::string_view text, const expr::Env& env, expr::Mode mode = expr::Mode::Value) {
   try {
     return json(expr::evaluate(*expr::compile(text, mode), env));
   } catch (const expr::ExprError& e) {
@@ -179,8 +178,9 @@ TEST_SUITE("expr") {
 
   TEST_CASE("run-time errors carry the column of the failing construct") {
     const expr::Env env;
-    CHECK(run("1 + (2 * 'x')", env) ==
-          R"(error: type error at column 8: cannot apply '*' to number and string "x" (it needs two numbers))");
+    CHECK(
+        run("1 + (2 * 'x')", env) ==
+        R"(error: type error at column 8: cannot apply '*' to number and string "x" (it needs two numbers))");
     CHECK(run("[1, 2][0.5]", env) ==
           "error: type error at column 7: index must be an integer, got 0.5");
     CHECK(run("abs('q')", env) ==
@@ -256,8 +256,8 @@ TEST_SUITE("expr") {
   }
 
   TEST_CASE("programs are shared between threads") {
-    const auto program = expr::compile("sum(map(input, item * index)) + len(variables)",
-                                       expr::Mode::Value);
+    const auto program =
+        expr::compile("sum(map(input, item * index)) + len(variables)", expr::Mode::Value);
     const Value input = parse_json("[1, 2, 3, 4]");
     const Object variables{{"a", Value(1)}};
     std::atomic<int> wrong{0};

@@ -96,8 +96,7 @@ TEST_SUITE("expr") {
     CHECK(tree("node.a--1") == "(- (. node a) (- 1))");
     CHECK(error_of("node.a-") == "syntax error at column 8: unexpected end of expression");
     CHECK(tree("node.a.b-c") == "(- (. (. node a) b) (name c))");
-    CHECK(tree("node.a.value-node.b.value") ==
-          "(- (. (. node a) value) (. (. node b) value))");
+    CHECK(tree("node.a.value-node.b.value") == "(- (. (. node a) value) (. (. node b) value))");
     CHECK(tree("input.node.a-b") == "(- (. (. input node) a) (name b))");
     CHECK(tree("input.price-5") == "(- (. input price) 5)");
     CHECK(tree("node['x y']") == R"(([] node "x y"))");
@@ -129,8 +128,7 @@ TEST_SUITE("expr") {
     CHECK(tree("1 +\n\t2\r\n") == "(+ 1 2)");
     CHECK(tree("\r\n  input\n.\na") == "(. input a)");
     CHECK(error_of("1 +\n\t#") == "syntax error at column 6: unexpected character '#'");
-    CHECK(error_of("1\xC2\xA0+ 2") ==
-          "syntax error at column 2: unexpected character U+00A0");
+    CHECK(error_of("1\xC2\xA0+ 2") == "syntax error at column 2: unexpected character U+00A0");
     CHECK(error_of("1 \xE3\x80\x80") == "syntax error at column 3: unexpected character U+3000");
   }
 

@@ -276,6 +276,26 @@ TEST_SUITE("graph") {
           "  in node 'b' at $.edges[1]\n");
   }
 
+  TEST_CASE("a cycle is reported along with the other structural problems") {
+    const auto b = build(make({"a", "b", "c", "a", "d"}, {"b>c", "c>b", "d>d", "ghost>d", "a>b"}));
+    CHECK_FALSE(b.dag);
+    CHECK(b.out ==
+          "error[duplicate-id]: duplicate node id: a\n"
+          "  in node 'a' at $.nodes[3]\n"
+          "error[self-loop]: workflow contains cycles (circular dependencies): node 'd' has an edge "
+          "to itself\n"
+          "  in node 'd' at $.edges[2]\n"
+          "error[unknown-node]: edge e3 references unknown source node 'ghost'\n"
+          "  at $.edges[3].source\n"
+          "error[cycle]: workflow contains cycles (circular dependencies): 'b' -> 'c' -> 'b'\n"
+          "  in node 'b' at $.nodes[1]\n");
+    // A self-loop alone is reported once, not also as a cycle.
+    CHECK(build(make({"a", "b"}, {"a>b", "b>b"})).out ==
+          "error[self-loop]: workflow contains cycles (circular dependencies): node 'b' has an edge "
+          "to itself\n"
+          "  in node 'b' at $.edges[1]\n");
+  }
+
   TEST_CASE("large graphs: long chains and wide fans build in linear time") {
     Workflow wf;
     const std::size_t n = 100000;

@@ -45,6 +45,7 @@ const Value* case_member(ConfigReader& r, const Object& obj, std::size_t i, std:
 std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto c = std::make_unique<Config>();
   const Array* cases = r.array("cases");
+  r.any("default_path");  // legacy; accepted and ignored, as in the reference
   if (!cases || cases->empty()) {
     if (!r.has("cases") || cases) r.missing("cases");
     return nullptr;
