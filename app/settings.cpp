@@ -13,7 +13,7 @@
 namespace thaiyyal::app {
 namespace {
 
-enum class Type : std::uint8_t { Count, Size, Duration };
+enum class Type : std::uint8_t { Count, Size, Duration, Flag };
 
 struct Setting {
   const char* flag;  ///< without the leading dashes; the YAML key and the
@@ -23,6 +23,7 @@ struct Setting {
   const char* help;
   std::uint64_t Limits::*count = nullptr;
   Limits::Millis Limits::*duration = nullptr;
+  bool http::NetworkPolicy::*network_flag = nullptr;
 };
 
 const Setting kSettings[] = {
@@ -62,6 +63,18 @@ const Setting kSettings[] = {
      &Limits::max_http_redirects},
     {"max-response-size", Type::Size, Scope::Run, "Largest HTTP response body",
      &Limits::max_response_size},
+    {"allow-http", Type::Flag, Scope::Network, "Allow plain http:// URLs (https only by default)",
+     nullptr, nullptr, &http::NetworkPolicy::allow_http},
+    {"allow-localhost", Type::Flag, Scope::Network, "Allow loopback addresses (127.0.0.0/8, ::1)",
+     nullptr, nullptr, &http::NetworkPolicy::allow_localhost},
+    {"allow-private-ips", Type::Flag, Scope::Network,
+     "Allow private addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)", nullptr,
+     nullptr, &http::NetworkPolicy::allow_private_ips},
+    {"allow-link-local", Type::Flag, Scope::Network, "Allow link-local addresses (169.254/16, fe80::/10)",
+     nullptr, nullptr, &http::NetworkPolicy::allow_link_local},
+    {"allow-cloud-metadata", Type::Flag, Scope::Network,
+     "Allow cloud metadata endpoints (169.254.169.254, metadata.google.internal, ...)", nullptr,
+     nullptr, &http::NetworkPolicy::allow_cloud_metadata},
 };
 
 std::string env_name(const Setting& s) {
@@ -80,14 +93,26 @@ std::string yaml_key(const Setting& s) {
 
 std::string default_text(const Setting& s) {
   const Limits d;
+  if (s.type == Type::Flag) return "off";
   if (s.type == Type::Duration) {
     return format_go_duration(std::chrono::duration_cast<Nanos>(d.*(s.duration)));
   }
   return std::to_string(d.*(s.count));
 }
 
-void apply(const Setting& s, std::string_view text, const std::string& source, Limits& limits) {
+void apply(const Setting& s, std::string_view text, const std::string& source, Limits& limits,
+           http::NetworkPolicy* network) {
   switch (s.type) {
+    case Type::Flag: {
+      bool on = false;
+      if (text == "1" || text == "true" || text == "yes" || text == "on") {
+        on = true;
+      } else if (!(text == "0" || text == "false" || text == "no" || text == "off")) {
+        throw SettingsError(fmt::format("{}: '{}' is not a boolean (true or false)", source, text));
+      }
+      if (network) network->*(s.network_flag) = on;
+      return;
+    }
     case Type::Count: {
       std::uint64_t v = 0;
       auto res = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -149,10 +174,18 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
   for (std::size_t i = 0; i < std::size(kSettings); ++i) {
     const auto& s = kSettings[i];
     if (std::find(scopes.begin(), scopes.end(), s.scope) == scopes.end()) continue;
-    bound_.push_back(Bound{i, {}, nullptr});
+    bound_.push_back(Bound{i, {}, false, nullptr});
   }
+  bool network = false;
   for (auto& b : bound_) {
     const auto& s = kSettings[b.index];
+    if (s.type == Type::Flag) {
+      network = true;
+      b.option = cmd.add_flag(std::string("--") + s.flag, b.flag_set,
+                              fmt::format("{} [env {}]", s.help, env_name(s)))
+                     ->group("Network policy");
+      continue;
+    }
     b.option = cmd.add_option(std::string("--") + s.flag, b.flag_value,
                               fmt::format("{} [default: {}; env {}]", s.help, default_text(s),
                                           env_name(s)))
@@ -161,6 +194,13 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
                                                         : "N")
                    ->group("Limits");
   }
+  if (network) {
+    domains_option_ = cmd.add_option("--allow-domain", allowed_domains_,
+                                     "Only allow these host names and their subdomains "
+                                     "(repeatable) [env THAIYYAL_ALLOW_DOMAIN, comma-separated]")
+                          ->type_name("DOMAIN")
+                          ->group("Network policy");
+  }
   cmd.add_option("--config", config_file_,
                  "YAML file of settings (keys as the flags, with _ for -, e.g. "
                  "max_execution_time: 30s); flags and THAIYYAL_* variables override it")
@@ -168,7 +208,7 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
       ->check(CLI::ExistingFile);
 }
 
-void Settings::resolve(Limits& limits) const {
+void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
   // 1. The config file.
   if (!config_file_.empty()) {
     const auto source = read_source(config_file_);
@@ -201,11 +241,15 @@ void Settings::resolve(Limits& limits) const {
           text = *str;
         } else if (const auto* num = value.if_number()) {
           text = number_to_string(*num);
+        } else if (const auto* flag = value.if_bool()) {
+          text = *flag ? "true" : "false";
         } else {
           throw SettingsError(fmt::format("{}: {} must be a number or a string, got {}",
                                           config_file_, key, kind_name(value.kind())));
         }
-        apply(kSettings[found->index], text, fmt::format("{}: {}", config_file_, key), limits);
+        if (key == "allowed_domains") continue;
+        apply(kSettings[found->index], text, fmt::format("{}: {}", config_file_, key), limits,
+              network);
       }
     }
   }
@@ -213,9 +257,24 @@ void Settings::resolve(Limits& limits) const {
   for (const auto& b : bound_) {
     const auto& s = kSettings[b.index];
     const auto env = env_name(s);
-    if (const char* v = std::getenv(env.c_str()); v && *v) apply(s, v, env, limits);
+    if (const char* v = std::getenv(env.c_str()); v && *v) apply(s, v, env, limits, network);
     if (b.option && b.option->count() > 0) {
-      apply(s, b.flag_value, std::string("--") + s.flag, limits);
+      apply(s, s.type == Type::Flag ? "true" : b.flag_value, std::string("--") + s.flag, limits,
+            network);
+    }
+  }
+  if (network && domains_option_ && domains_option_->count() > 0) {
+    network->allowed_domains = allowed_domains_;
+  } else if (network) {
+    if (const char* v = std::getenv("THAIYYAL_ALLOW_DOMAIN"); v && *v) {
+      std::string list = v;
+      std::size_t start = 0;
+      while (start <= list.size()) {
+        auto end = list.find(',', start);
+        if (end == std::string::npos) end = list.size();
+        if (end > start) network->allowed_domains.push_back(list.substr(start, end - start));
+        start = end + 1;
+      }
     }
   }
 }

@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "thaiyyal/http/network_policy.h"
 #include "thaiyyal/model/limits.h"
 
 namespace thaiyyal::app {
 
 /// Which commands a setting applies to.
-enum class Scope : std::uint8_t { Document, Run };
+enum class Scope : std::uint8_t { Document, Run, Network };
 
 /// A bad value in a flag, the environment or the config file; exit code 2.
 class SettingsError : public std::runtime_error {
@@ -31,7 +32,7 @@ class Settings {
 
   /// Resolves every bound setting into `limits`. Throws SettingsError naming
   /// the source (flag, variable or file:key) of a bad value.
-  void resolve(Limits& limits) const;
+  void resolve(Limits& limits, http::NetworkPolicy* network = nullptr) const;
 
   /// The --config file, if one was given.
   const std::string& config_file() const { return config_file_; }
@@ -40,8 +41,11 @@ class Settings {
   struct Bound {
     std::size_t index;  ///< into the settings table
     std::string flag_value;
+    bool flag_set = false;
     CLI::Option* option = nullptr;
   };
+  std::vector<std::string> allowed_domains_;
+  CLI::Option* domains_option_ = nullptr;
   std::vector<Bound> bound_;
   std::string config_file_;
 };

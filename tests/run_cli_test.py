@@ -5,6 +5,7 @@ A case is a directory holding:
   args     the command-line arguments, one per line (after the program name);
            the token @DIR@ is replaced by the case directory's absolute path
   stdin    optional: fed to standard input
+  env      optional: NAME=VALUE lines added to the environment
   stdout   optional: the exact expected standard output
   stderr   optional: the exact expected standard error
   stdout_contains / stderr_contains
@@ -29,6 +30,10 @@ def main():
     args = [a.replace("@DIR@", case) for a in read(os.path.join(case, "args"), "").splitlines()]
     stdin = read(os.path.join(case, "stdin"))
     env = dict(os.environ, NO_COLOR="1", TZ="UTC")
+    for line in read(os.path.join(case, "env"), "").splitlines():
+        if "=" in line:
+            name, value = line.split("=", 1)
+            env[name] = value
     try:
         proc = subprocess.run([binary] + args, cwd=case, input=stdin, capture_output=True,
                               text=True, timeout=60, env=env)

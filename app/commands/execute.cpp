@@ -24,6 +24,7 @@ struct ExecuteOptions {
   LogLevel log_level = LogLevel::Warn;
   LogFormat log_format = LogFormat::Text;
   ColorMode color = ColorMode::Auto;
+  bool insecure = false;
   Settings settings;
 };
 
@@ -81,9 +82,10 @@ void print_result_value(const Value& v, const std::string& format) {
 
 int run_execute(const ExecuteOptions& opts) {
   Limits limits;
+  http::NetworkPolicy network;
   Object constants;
   try {
-    opts.settings.resolve(limits);
+    opts.settings.resolve(limits, &network);
     constants = parse_sets(opts.sets);
   } catch (const SettingsError& e) {
     std::fprintf(stderr, "thaiyyal execute: %s\n", e.what());
@@ -130,6 +132,8 @@ int run_execute(const ExecuteOptions& opts) {
   run.limits = limits;
   run.constants = std::move(constants);
   run.seed = opts.seed;
+  run.network = network;
+  run.http = http::make_curl_client({}, opts.insecure);
   run.observer = &observer;
   run.cancel = std::make_shared<engine::CancelToken>();
   run.warn = [&logger](std::string_view node_id, std::string_view message) {
@@ -198,7 +202,10 @@ void register_execute(CLI::App& app, int& exit_code) {
           CLI::ignore_case))
       ->default_str("text");
   add_color_flag(*cmd, opts->color);
-  opts->settings.bind(*cmd, {Scope::Document, Scope::Run});
+  cmd->add_flag("--insecure", opts->insecure,
+                "Do not verify TLS certificates (for testing against self-signed servers)")
+      ->group("Network policy");
+  opts->settings.bind(*cmd, {Scope::Document, Scope::Run, Scope::Network});
   cmd->callback([opts, &exit_code] { exit_code = run_execute(*opts); });
 }
 

@@ -9,7 +9,7 @@
   gen_workflow.py hostile KIND [-o FILE]
       KIND is one of: deep-json, deep-yaml-flow, deep-yaml-block, garbage,
       truncated-json, truncated-yaml, invalid-utf8-json, invalid-utf8-yaml,
-      nul-yaml, alias-bomb, big-json (about 50 MB), wide-object.
+      nul-yaml, alias-bomb, string-bomb, big-json (about 50 MB), wide-object.
       --depth D sets the nesting of the deep-* kinds (default 10000).
 
 Output goes to stdout unless -o is given. The output is deterministic.
@@ -61,7 +61,17 @@ def workflow(shape, n, fmt):
     doc = {"workflow_id": "%s-%d" % (shape, n), "nodes": nodes, "edges": edges}
     if fmt == "yaml":
         return to_yaml(doc).encode()
-    return (json.dumps(doc, indent=1) + "\n").encode()
+    # One node or edge per line, as an editor export pretty-printed by a person.
+    lines = ['{"workflow_id": %s,' % json.dumps(doc["workflow_id"]), ' "nodes": [']
+    lines += ["  %s," % json.dumps(n) for n in nodes]
+    if nodes:
+        lines[-1] = lines[-1][:-1]
+    lines += [" ],", ' "edges": [']
+    lines += ["  %s," % json.dumps(e) for e in edges]
+    if edges:
+        lines[-1] = lines[-1][:-1]
+    lines += [" ]", "}"]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def hostile(kind, depth):
@@ -91,10 +101,14 @@ def hostile(kind, depth):
             refs = b",".join(b"*a%d" % (i - 1) for _ in range(10))
             lines.append(b"a%d: &a%d [%s]" % (i, i, refs))
         return b"\n".join(lines) + b"\n"
+    if kind == "string-bomb":
+        # 3000 references to one 1 MiB string: 3 GB once expanded.
+        refs = b", ".join(b"*s" for _ in range(3000))
+        return b'text: &s "' + b"x" * (1 << 20) + b'"\nnodes: [' + refs + b"]\n"
     if kind == "big-json":
         # About 50 MB: few nodes, one huge string value each.
         blob = "x" * (1 << 20)
-        nodes = [{"id": "n%d" % i, "type": "number", "data": {"value": i, "note": blob}}
+        nodes = [{"id": "n%d" % i, "type": "number", "data": {"value": i, "label": blob}}
                  for i in range(50)]
         return (json.dumps({"workflow_id": "big", "nodes": nodes}) + "\n").encode()
     if kind == "wide-object":

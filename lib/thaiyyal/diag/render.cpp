@@ -227,11 +227,16 @@ std::string render_text(const Diagnostic& d, const RenderOptions& opts) {
     out += '\n';
   }
   if (opts.show_source && w.file && w.line > 0) {
-    const auto line = w.file->line_text(w.line);
+    auto line = w.file->line_text(w.line);
+    std::size_t col = w.column > 0 ? static_cast<std::size_t>(w.column - 1) : 0;
+    // A byte order mark is not shown and takes no column.
+    if (w.line == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+      line.remove_prefix(3);
+      col = col >= 3 ? col - 3 : 0;
+    }
     // Long lines (minified JSON) are shown as a window around the column,
     // cut at character boundaries.
     constexpr std::size_t kWindow = 100;
-    const std::size_t col = w.column > 0 ? static_cast<std::size_t>(w.column - 1) : 0;
     std::size_t start = 0;
     if (line.size() > kWindow && col > kWindow / 2) start = std::min(col - kWindow / 2, line.size());
     std::size_t end = std::min(line.size(), start + kWindow);

@@ -15,7 +15,10 @@ struct RenderOptions {
 };
 
 /// `flow.yaml:12:9: error[unknown-kind]: message`, then `  in node 'x'`, the
-/// source line, carets and notes. Ends with a newline.
+/// source line, carets and notes. Ends with a newline. Line and column are in
+/// bytes; the carets are placed by characters. User text cannot reach the
+/// terminal raw: control characters in messages, ids and notes are escaped
+/// (`\n`, `\x1B`), in the source line they and invalid UTF-8 show as U+FFFD.
 std::string render_text(const Diagnostic& d, const RenderOptions& opts = {});
 
 /// One JSON object: {"severity","code","message","file","line","column",

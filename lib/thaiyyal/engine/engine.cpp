@@ -79,6 +79,7 @@ class Run final : public expr::NodeResults {
     outcomes_.resize(doc_.nodes.size());
     error_values_.resize(doc_.nodes.size());
     rng_.seed(opts.seed ? *opts.seed : std::random_device{}());
+    http_ = opts.http;
     for (const auto& [name, value] : opts.constants) {
       constants_.set(name, value);
       context_.set(name, value);
@@ -146,6 +147,7 @@ class Run final : public expr::NodeResults {
   std::uint64_t node_executions_ = 0;
   std::uint64_t http_calls_ = 0;
   std::mt19937_64 rng_;
+  std::shared_ptr<http::HttpClient> http_;
   Clock::time_point started_;
   std::optional<Clock::time_point> deadline_;
   std::mutex sleep_mu_;
@@ -289,6 +291,22 @@ class NodeContext final : public nodes::RunContext {
                                     format_go_duration(run_.limits_.max_node_execution_time)));
     }
   }
+
+  std::optional<Nanos> time_left() const override {
+    std::optional<Clock::time_point> nearest;
+    for (const auto& limit : {run_.deadline_, node_deadline_, guard_deadline_}) {
+      if (limit && (!nearest || *limit < *nearest)) nearest = limit;
+    }
+    if (!nearest) return std::nullopt;
+    const auto left = *nearest - Clock::now();
+    return std::chrono::duration_cast<Nanos>(std::max(left, Clock::duration::zero()));
+  }
+
+  http::HttpClient& http_client() override {
+    if (!run_.http_) run_.http_ = http::make_curl_client();
+    return *run_.http_;
+  }
+  const http::NetworkPolicy& network_policy() const override { return run_.opts_.network; }
 
   std::uint64_t loop_limit(std::optional<std::int64_t> node_max,
                            std::uint64_t node_default) const override {

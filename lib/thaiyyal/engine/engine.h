@@ -16,6 +16,7 @@
 
 #include "thaiyyal/check/compiled_workflow.h"
 #include "thaiyyal/engine/observer.h"
+#include "thaiyyal/http/http_client.h"
 #include "thaiyyal/model/limits.h"
 #include "thaiyyal/model/value.h"
 
@@ -41,6 +42,10 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   Observer* observer = nullptr;  ///< not owned; may be null
   std::shared_ptr<CancelToken> cancel;
+  /// Outbound HTTP: the client (shared, thread-safe; created on first use
+  /// when null) and the network policy every request must pass.
+  std::shared_ptr<http::HttpClient> http;
+  http::NetworkPolicy network;
   /// Receives warnings (per-element expression errors, ...) with the node id.
   std::function<void(std::string_view node_id, std::string_view message)> warn;
 };

@@ -76,6 +76,16 @@ std::string wrap(std::string_view op, const std::string& inner, const std::strin
   return out;
 }
 
+/// " " followed by `text` (appending, not operator+, which trips g++ 12's
+/// -Wrestrict false positive).
+std::string spaced(const std::string& text) {
+  std::string out;
+  out.reserve(text.size() + 1);
+  out += ' ';
+  out += text;
+  return out;
+}
+
 std::string json(const Value& v) {
   std::string out;
   append_json_text(out, v, 1);
@@ -99,14 +109,14 @@ std::string dump_node(const Node& node) {
         const std::string q = link.optional ? "?." : "";
         switch (link.kind) {
           case Link::Kind::Member:
-            out = wrap(q.empty() ? "." : q, out, " " + link.name);
+            out = wrap(q.empty() ? "." : q, out, spaced(link.name));
             break;
           case Link::Kind::Index:
-            out = wrap(q + "[]", out, " " + dump_node(*link.key));
+            out = wrap(q + "[]", out, spaced(dump_node(*link.key)));
             break;
           case Link::Kind::Method: {
             std::string args;
-            for (const auto& a : link.args) args += " " + dump_node(*a);
+            for (const auto& a : link.args) args += spaced(dump_node(*a));
             out = wrap((q.empty() ? "." : q) + link.name + "()", out, args);
             break;
           }
@@ -122,7 +132,7 @@ std::string dump_node(const Node& node) {
       const auto& n = static_cast<const BinaryNode&>(node);
       std::string out = dump_node(*n.first);
       for (const auto& step : n.rest) {
-        out = wrap(binary_spelling(step.op), out, " " + dump_node(*step.rhs));
+        out = wrap(binary_spelling(step.op), out, spaced(dump_node(*step.rhs)));
       }
       return out;
     }
@@ -130,38 +140,41 @@ std::string dump_node(const Node& node) {
       const auto& n = static_cast<const LogicalNode&>(node);
       std::string out = dump_node(*n.operands.front());
       for (std::size_t i = 1; i < n.operands.size(); ++i) {
-        out = wrap(logical_spelling(n.op), out, " " + dump_node(*n.operands[i]));
+        out = wrap(logical_spelling(n.op), out, spaced(dump_node(*n.operands[i])));
       }
       return out;
     }
     case NodeKind::Conditional: {
       const auto& n = static_cast<const ConditionalNode&>(node);
       return wrap("?", dump_node(*n.condition),
-                  " " + dump_node(*n.then_branch) + " " + dump_node(*n.else_branch));
+                  spaced(dump_node(*n.then_branch) + " " + dump_node(*n.else_branch)));
     }
     case NodeKind::Array: {
       const auto& n = static_cast<const ArrayNode&>(node);
       std::string out = "(array";
-      for (const auto& e : n.elements) out += " " + dump_node(*e);
+      for (const auto& e : n.elements) out += spaced(dump_node(*e));
       return out + ")";
     }
     case NodeKind::Object: {
       const auto& n = static_cast<const ObjectNode&>(node);
       std::string out = "(object";
       for (const auto& [key, value] : n.entries) {
-        out += " (" + json(Value(key)) + " " + dump_node(*value) + ")";
+        out += " (";
+        out += json(Value(key));
+        out += spaced(dump_node(*value));
+        out += ')';
       }
       return out + ")";
     }
     case NodeKind::Call: {
       const auto& n = static_cast<const CallNode&>(node);
       std::string out = "(call " + n.name;
-      for (const auto& a : n.args) out += " " + dump_node(*a);
+      for (const auto& a : n.args) out += spaced(dump_node(*a));
       return out + ")";
     }
     case NodeKind::Shorthand: {
       const auto& n = static_cast<const ShorthandNode&>(node);
-      return wrap(binary_spelling(n.op), "subject", " " + dump_node(*n.rhs));
+      return wrap(binary_spelling(n.op), "subject", spaced(dump_node(*n.rhs)));
     }
   }
   return "?";

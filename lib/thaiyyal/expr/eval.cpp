@@ -77,7 +77,7 @@ const Value& Evaluator::eval(const Node& n, Value& tmp) {
     case NodeKind::Literal:
       return static_cast<const LiteralNode&>(n).value;
     case NodeKind::Root:
-      return eval_root(static_cast<const RootNode&>(n), tmp);
+      return eval_root(static_cast<const RootNode&>(n));
     case NodeKind::Name:
       return bare_name(static_cast<const NameNode&>(n).name);
     default:
@@ -122,7 +122,7 @@ const Value& Evaluator::bare_name(const std::string& name) const {
   return kNullValue;
 }
 
-const Value& Evaluator::eval_root(const RootNode& n, Value& tmp) {
+const Value& Evaluator::eval_root(const RootNode& n) {
   switch (n.root) {
     case RootKind::Input:
       return *input_;
@@ -135,14 +135,18 @@ const Value& Evaluator::eval_root(const RootNode& n, Value& tmp) {
     case RootKind::Accumulator:
       return env_.accumulator ? *env_.accumulator : bare_name(n.name);
     case RootKind::Variables:
-      tmp = Value(env_.variables ? Object(*env_.variables) : Object());
-      return tmp;
+      if (!variables_value_) {
+        variables_value_ = Value(env_.variables ? Object(*env_.variables) : Object());
+      }
+      return *variables_value_;
     case RootKind::Context:
-      tmp = Value(env_.context ? Object(*env_.context) : Object());
-      return tmp;
+      if (!context_value_) {
+        context_value_ = Value(env_.context ? Object(*env_.context) : Object());
+      }
+      return *context_value_;
     case RootKind::Node:
-      tmp = env_.nodes ? env_.nodes->all() : Value(Object());
-      return tmp;
+      if (!nodes_value_) nodes_value_ = env_.nodes ? env_.nodes->all() : Value(Object());
+      return *nodes_value_;
   }
   return kNullValue;
 }

@@ -11,6 +11,8 @@
 /// keeps alive). It never returns a reference *into* `tmp`.
 #pragma once
 
+#include <optional>
+
 #include "thaiyyal/expr/ast.h"
 #include "thaiyyal/expr/expr.h"
 #include "thaiyyal/expr/ops.h"
@@ -26,7 +28,7 @@ class Evaluator {
   const Value& eval(const Node& node, Value& tmp);
 
  private:
-  const Value& eval_root(const RootNode& n, Value& tmp);
+  const Value& eval_root(const RootNode& n);
   const Value& bare_name(const std::string& name) const;
   const Value* global_member(RootKind root, std::string_view key) const;
   const Value& eval_chain(const ChainNode& n, Value& tmp);
@@ -50,6 +52,11 @@ class Evaluator {
   const Value* index_;    ///< null when unbound
   const Value* subject_;  ///< what bare names read first (§5.2); never null
   int depth_ = 0;
+  // `variables`, `context` and `node` as whole values, built at most once
+  // per evaluation (they are read in place for member access).
+  std::optional<Value> variables_value_;
+  std::optional<Value> context_value_;
+  std::optional<Value> nodes_value_;
 };
 
 }  // namespace thaiyyal::expr::detail

@@ -41,13 +41,14 @@ class Budget {
   /// The cost of a value passed to or returned by a built-in: its elements
   /// if it is an array, each started KiB if it is a string.
   void charge_value(const Value& v, int column);
-  /// The cost of copying `v` into a new value: a string costs a step per
-  /// KiB beyond its first. Strings are the only values whose copies are not
-  /// shared, so this keeps time and memory bounded by the budget even when
-  /// one long string is copied many times (`[s, s, s]`, `map(xs, s)`).
+  /// The cost of copying `v` into a new value: a string costs a step per 256
+  /// bytes beyond its first 256. Strings are the only values whose copies
+  /// are not shared, so this keeps time and memory bounded by the budget
+  /// (about 256 MiB) even when one long string is copied many times
+  /// (`[s, s, s]`, `map(xs, s)`).
   void charge_copy(const Value& v, int column) {
-    if (const std::string* s = v.if_string(); s && s->size() > 1024) {
-      charge(static_cast<std::int64_t>((s->size() - 1) / 1024), column);
+    if (const std::string* s = v.if_string(); s && s->size() > 256) {
+      charge(static_cast<std::int64_t>((s->size() - 1) / 256), column);
     }
   }
   /// The cost of the result of a built-in: charge_value, plus charge_copy

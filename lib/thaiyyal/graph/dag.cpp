@@ -12,17 +12,32 @@ namespace {
 
 constexpr std::uint32_t kNone = UINT32_MAX;
 
-/// Suggests an existing id for a misspelled one (only for small graphs, where
-/// scanning every id is cheap).
-void suggest_id(diag::Diagnostic& d, const Workflow& wf, std::string_view id) {
-  if (wf.nodes.size() > 2000) return;
-  std::vector<std::string_view> ids;
-  ids.reserve(wf.nodes.size());
-  for (const auto& n : wf.nodes) ids.push_back(n.id);
-  if (auto near = diag::spellcheck(id, ids)) {
-    d.notes.push_back(fmt::format("did you mean '{}'?", *near));
+/// Suggests existing ids for misspelled ones. Each suggestion compares against
+/// every id, so suggestions stop for large graphs and after a total budget of
+/// comparisons: thousands of dangling edges must not take seconds.
+class IdSpeller {
+ public:
+  explicit IdSpeller(const Workflow& wf) : wf_(wf) {}
+
+  void suggest(diag::Diagnostic& d, std::string_view id) {
+    const std::size_t n = wf_.nodes.size();
+    if (n > kMaxNodes || budget_ < n) return;
+    budget_ -= n;
+    if (ids_.empty()) {
+      ids_.reserve(n);
+      for (const auto& node : wf_.nodes) ids_.push_back(node.id);
+    }
+    if (auto near = diag::spellcheck(id, ids_)) {
+      d.notes.push_back(fmt::format("did you mean '{}'?", *near));
+    }
   }
-}
+
+ private:
+  static constexpr std::size_t kMaxNodes = 2000;
+  const Workflow& wf_;
+  std::size_t budget_ = 200000;  ///< id comparisons left
+  std::vector<std::string_view> ids_;
+};
 
 }  // namespace
 
@@ -53,6 +68,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
   g.incoming_.resize(n);
   g.outgoing_.resize(n);
   g.edge_ends_.assign(wf.edges.size(), {kNone, kNone});
+  IdSpeller speller(wf);
   for (std::size_t e = 0; e < wf.edges.size(); ++e) {
     const auto& edge = wf.edges[e];
     const auto s = g.index_.find(edge.source);
@@ -64,7 +80,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
           "unknown-node",
           fmt::format("edge {} references unknown source node '{}'", label, edge.source),
           wf.location(edge_path(edge.index, "source")));
-      suggest_id(d, wf, edge.source);
+      speller.suggest(d, edge.source);
     }
     if (t == g.index_.end()) {
       ok = false;
@@ -72,7 +88,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
           "unknown-node",
           fmt::format("edge {} references unknown target node '{}'", label, edge.target),
           wf.location(edge_path(edge.index, "target")));
-      suggest_id(d, wf, edge.target);
+      speller.suggest(d, edge.target);
     }
     if (s == g.index_.end() || t == g.index_.end()) continue;
     g.edge_ends_[e] = {s->second, t->second};

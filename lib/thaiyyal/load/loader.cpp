@@ -129,7 +129,8 @@ class YamlLocator final : public SourceLocator {
       if (col + 1 >= line.size() || line[col + 1] == ' ') return 1;
     }
     if (end == col) {
-      // A plain scalar. Inside an unclosed flow collection, , ] } end it too.
+      // A plain scalar. Inside an unclosed flow collection a comma or a closing
+      // bracket ends it too.
       int open = 0;
       for (std::size_t i = 0; i < col; ++i) {
         if (line[i] == '"' || line[i] == '\'') {

@@ -124,17 +124,20 @@ bool is_core_float(std::string_view s) {
 
 class Converter {
  public:
+  /// `budget` caps the number of values and `byte_budget` the bytes of text
+  /// (scalars and keys) the document may expand to through aliases.
   Converter(std::string_view text, int bom, std::size_t max_depth, std::size_t budget,
-            YamlMarks* marks)
-      : text_(text), bom_(bom), max_depth_(max_depth), budget_(budget), marks_(marks) {}
+            std::size_t byte_budget, YamlMarks* marks)
+      : text_(text),
+        bom_(bom),
+        max_depth_(max_depth),
+        budget_(budget),
+        byte_budget_(byte_budget),
+        marks_(marks) {}
 
   Value convert(const YAML::Node& n, std::vector<PathStep>& path, std::size_t depth,
                 const YAML::Mark* key_mark) {
-    if (++count_ > budget_) {
-      fail(n.Mark(), "yaml-too-large",
-           "YAML document expands to too many values (aliases are limited to prevent "
-           "exponential expansion)");
-    }
+    if (++count_ > budget_) too_large(n.Mark());
     if (marks_) {
       YamlSpan span;
       span.line = n.Mark().line;
@@ -175,6 +178,7 @@ class Converter {
           }
           if (k.Tag() == "!") check_quote_closed(text_, bom_, k.Mark());
           std::string key = k.Scalar();
+          count_bytes(k.Mark(), key.size());
           if (obj.contains(key)) {
             std::string msg = "duplicate key ";
             diag::append_json_string(msg, key);
@@ -203,6 +207,7 @@ class Converter {
   Value scalar(const YAML::Node& n) {
     const std::string& s = n.Scalar();
     const std::string& tag = n.Tag();
+    count_bytes(n.Mark(), s.size());
     if (tag == "!") check_quote_closed(text_, bom_, n.Mark());
     if (tag == "!" || tag == "tag:yaml.org,2002:str") return Value(s);
     // Only the core schema's scalar tags (D19); !!binary, !!timestamp and
@@ -266,11 +271,25 @@ class Converter {
     detail::fail(m, bom_, std::move(code), std::move(message));
   }
 
+  [[noreturn]] void too_large(const YAML::Mark& m) const {
+    fail(m, "yaml-too-large",
+         "YAML document expands to too many values (aliases are limited to prevent "
+         "exponential expansion)");
+  }
+
+  /// A long string repeated through aliases is as much a bomb as many values.
+  void count_bytes(const YAML::Mark& m, std::size_t n) {
+    bytes_ += n;
+    if (bytes_ > byte_budget_) too_large(m);
+  }
+
   std::string_view text_;
   int bom_;
   std::size_t max_depth_;
   std::size_t budget_;
+  std::size_t byte_budget_;
   std::size_t count_ = 0;
+  std::size_t bytes_ = 0;
   YamlMarks* marks_;
 };
 
@@ -295,7 +314,8 @@ Value parse_yaml_document(std::string_view text, std::size_t max_depth, YamlMark
   if (docs.empty()) return Value();
   // Aliases may share subtrees; expanding them is bounded by the text size.
   const std::size_t budget = 100000 + text.size() * 4;
-  Converter c(text, bom, max_depth, budget, marks);
+  const std::size_t byte_budget = (1u << 20) + text.size() * 4;
+  Converter c(text, bom, max_depth, budget, byte_budget, marks);
   std::vector<PathStep> path;
   return c.convert(docs[0], path, 0, nullptr);
 }

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "thaiyyal/expr/expr.h"
+#include "thaiyyal/http/http_client.h"
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/limits.h"
 #include "thaiyyal/model/value.h"
@@ -98,6 +99,13 @@ class RunContext {
   virtual void sleep_for(Nanos d) = 0;
   /// Throws Interrupted when the run must stop. Long loops call it regularly.
   virtual void check_cancelled() = 0;
+  /// Time until the nearest deadline (run, node budget, timeout guard), or
+  /// nullopt when there is none.
+  virtual std::optional<Nanos> time_left() const = 0;
+
+  // -- outbound HTTP (D13); the client applies the policy on every hop
+  virtual http::HttpClient& http_client() = 0;
+  virtual const http::NetworkPolicy& network_policy() const = 0;
 
   // -- limits
   /// The iteration cap for a loop: the node's own `max_iterations` (or its

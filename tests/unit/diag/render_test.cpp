@@ -102,6 +102,17 @@ TEST_SUITE("diag") {
           "      | ^^\n");
   }
 
+  TEST_CASE("render: a byte order mark is not shown") {
+    CHECK(render_text(at("\xEF\xBB\xBF{\"a\": x}", 1, 10, 1)) ==
+          "f.json:1:10: error[c]: bad\n"
+          "    1 | {\"a\": x}\n"
+          "      |       ^\n");
+    CHECK(render_text(at("\xEF\xBB\xBF\nx", 2, 1, 1)) ==
+          "f.json:2:1: error[c]: bad\n"
+          "    2 | x\n"
+          "      | ^\n");
+  }
+
   TEST_CASE("render: long lines show a window around the column") {
     const std::string line = std::string(200, 'a') + "XY" + std::string(200, 'b');
     CHECK(render_text(at(line, 1, 201, 2)) ==

@@ -335,6 +335,33 @@ TEST_SUITE("graph") {
           "  note: the cycle has 100000 nodes\n");
   }
 
+  TEST_CASE("suggestions for unknown ids stop after a budget of comparisons") {
+    // 1000 ids and 500 dangling edges: the first 200 get a suggestion (200,000
+    // comparisons), the rest none, so thousands of bad edges stay fast.
+    Workflow wf = make({}, {});
+    for (int i = 0; i < 1000; ++i) {
+      NodeSpec s;
+      s.id = "node_" + std::to_string(i);
+      s.data = Value(Object{});
+      s.index = wf.nodes.size();
+      wf.nodes.push_back(std::move(s));
+    }
+    for (int i = 0; i < 500; ++i) {
+      EdgeSpec e;
+      e.source = "node_1";
+      e.target = "nodx_" + std::to_string(i);
+      e.index = wf.edges.size();
+      wf.edges.push_back(std::move(e));
+    }
+    diag::Diagnostics ds;
+    CHECK_FALSE(Dag::build(wf, ds).has_value());
+    REQUIRE(ds.size() == 500);
+    CHECK(ds.all()[0].notes == std::vector<std::string>{"did you mean 'node_0'?"});
+    CHECK(ds.all()[199].notes == std::vector<std::string>{"did you mean 'node_199'?"});
+    CHECK(ds.all()[200].notes.empty());
+    CHECK(ds.all()[499].notes.empty());
+  }
+
   TEST_CASE("unknown ids in large graphs skip the suggestion") {
     Workflow wf = make({}, {});
     for (int i = 0; i < 2001; ++i) {

@@ -149,6 +149,20 @@ TEST_SUITE("load") {
     CHECK(took < std::chrono::seconds(5));
   }
 
+  TEST_CASE("yaml: a long string repeated through aliases fails fast") {
+    // 200 references to a 1 MiB string would be 200 MiB of text.
+    std::string bomb = "a: &a \"" + std::string(1 << 20, 'x') + "\"\nb: [";
+    for (int i = 0; i < 200; ++i) bomb += i ? ", *a" : "*a";
+    bomb += "]\n";
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(yaml(bomb) ==
+          "yaml-too-large@2:9: YAML document expands to too many values (aliases are limited to "
+          "prevent exponential expansion)");
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+    // A few references to a short anchor are fine.
+    CHECK(yaml("d: &d {k: v}\nx: [*d, *d, *d]\n") == R"({"d":{"k":"v"},"x":[{"k":"v"},{"k":"v"},{"k":"v"}]})");
+  }
+
   TEST_CASE("yaml: nesting limit") {
     CHECK(yaml("[[[[1]]]]", 4) == "[[[[1]]]]");
     CHECK(yaml("[[[[[1]]]]]", 4) == "nesting-too-deep@1:5: nesting too deep: more than 4 levels");
@@ -265,6 +279,29 @@ edges:
           "    1 | Nodes: []\n"
           "      | ^^^^^\n"
           "  note: did you mean 'nodes'? keys are case-sensitive\n");
+  }
+
+  TEST_CASE("workflow from yaml: columns after a byte order mark") {
+    // yaml-cpp does not count the mark; the file's columns do.
+    CHECK(load_yaml("\xEF\xBB\xBFworkflow_id: 5\nnodes: 1\n") ==
+          "flow.yaml:1:17: error[wrong-type]: workflow_id must be a string, got number\n"
+          "  at $.workflow_id\n"
+          "    1 | workflow_id: 5\n"
+          "      |              ^\n"
+          "flow.yaml:2:8: error[wrong-type]: nodes must be an array, got number\n"
+          "  at $.nodes\n"
+          "    2 | nodes: 1\n"
+          "      |        ^\n");
+    CHECK(load_yaml("\xEF\xBB\xBF" "a: .nan\n") ==
+          "flow.yaml:1:7: error[non-finite-number]: failed to parse payload: '.nan' is not a finite "
+          "number; infinities and NaN are not supported\n"
+          "    1 | a: .nan\n"
+          "      |    ^\n");
+    CHECK(load_yaml("\xEF\xBB\xBF\x01") ==
+          "flow.yaml:1:4: error[control-character]: failed to parse payload: control character "
+          "0x01 is not allowed in YAML\n"
+          "    1 | \xEF\xBF\xBD\n"
+          "      | ^\n");
   }
 
   TEST_CASE("workflow from yaml: carets cover exactly the value") {

@@ -1,4 +1,6 @@
-#include "thaiyyal/nodes/kinds.h"
+#include <algorithm>
+
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -19,6 +21,30 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "chunk");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) return not_an_array(input);
+  const std::int64_t size = truncate_count(c.size);
+  if (size <= 0) throw NodeError(fmt::format("chunk size must be greater than 0, got {}", size));
+  const Array& elements = *items;
+  const auto step = static_cast<std::size_t>(size);
+  Array chunks;
+  chunks.reserve(elements.size() / step + 1);
+  for (std::size_t lo = 0, hi = 0; lo < elements.size(); lo = hi) {
+    poll_cancel(ctx, chunks.size());
+    hi = lo + std::min(step, elements.size() - lo);  // the last chunk may be shorter
+    chunks.emplace_back(Array(elements.begin() + static_cast<std::ptrdiff_t>(lo),
+                              elements.begin() + static_cast<std::ptrdiff_t>(hi)));
+  }
+  const std::size_t count = chunks.size();
+  return Value(Object{{"chunks", Value(std::move(chunks))},
+                      {"input_count", Value(elements.size())},
+                      {"chunk_count", Value(count)},
+                      {"chunk_size", Value(size)}});
+}
+
 }  // namespace
 
 extern const KindInfo kChunkKind{
@@ -27,7 +53,7 @@ extern const KindInfo kChunkKind{
     "Splits its array input into consecutive chunks of size elements.",
     R"({"size": 3})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,4 +1,4 @@
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -14,6 +14,31 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "compact");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) return not_an_array(input);
+  const Array& elements = *items;
+  Array compacted;
+  compacted.reserve(elements.size());
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    poll_cancel(ctx, i);
+    const Value& element = elements[i];
+    // NaN cannot occur: values never hold it (D2).
+    if (element.is_null()) continue;
+    if (c.remove_empty) {
+      if (const std::string* s = element.if_string(); s && s->empty()) continue;
+    }
+    compacted.push_back(element);
+  }
+  const std::size_t count = compacted.size();
+  return Value(Object{{"compacted", Value(std::move(compacted))},
+                      {"input_count", Value(elements.size())},
+                      {"output_count", Value(count)},
+                      {"removed", Value(elements.size() - count)}});
+}
+
 }  // namespace
 
 extern const KindInfo kCompactKind{
@@ -22,7 +47,7 @@ extern const KindInfo kCompactKind{
     "Removes null elements (and, optionally, empty strings) from its array input.",
     R"({"remove_empty": true})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

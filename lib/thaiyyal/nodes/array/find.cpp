@@ -1,4 +1,4 @@
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -20,6 +20,34 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "find");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) return not_an_array(input);
+  const Array& elements = *items;
+  ElementEnv env(ctx, input, items);
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    poll_cancel(ctx, i);
+    bool match = false;
+    try {
+      match = expr::evaluate_condition(*c.program, env.at(i, elements[i]));
+    } catch (const expr::ExprError& e) {
+      warn_element(ctx, i, e);  // no match; the scan goes on (02 §2.3)
+    }
+    if (!match) continue;
+    Object out;
+    out.append_unique("found", elements[i]);
+    if (c.return_index) out.append_unique("index", Value(i));
+    out.append_unique("condition", Value(c.text));
+    return Value(std::move(out));
+  }
+  return Value(Object{{"found", Value()},
+                      {"not_found", Value(true)},
+                      {"condition", Value(c.text)},
+                      {"input_count", Value(elements.size())}});
+}
+
 }  // namespace
 
 extern const KindInfo kFindKind{
@@ -28,7 +56,7 @@ extern const KindInfo kFindKind{
     "Yields the first element of its array input for which the condition holds.",
     R"({"condition": "item.id == 42", "return_index": true})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,4 +1,4 @@
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -18,6 +18,34 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "partition");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) return not_an_array(input);
+  const Array& elements = *items;
+  ElementEnv env(ctx, input, items);
+  Array passed, failed;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    poll_cancel(ctx, i);
+    const Value& element = elements[i];
+    bool pass = false;
+    try {
+      pass = expr::evaluate_condition(*c.program, env.at(i, element));
+    } catch (const expr::ExprError& e) {
+      warn_element(ctx, i, e);  // goes to `failed` (02 §2.3)
+    }
+    (pass ? passed : failed).push_back(element);
+  }
+  const std::size_t passed_count = passed.size(), failed_count = failed.size();
+  return Value(Object{{"passed", Value(std::move(passed))},
+                      {"failed", Value(std::move(failed))},
+                      {"passed_count", Value(passed_count)},
+                      {"failed_count", Value(failed_count)},
+                      {"input_count", Value(elements.size())},
+                      {"condition", Value(c.text)}});
+}
+
 }  // namespace
 
 extern const KindInfo kPartitionKind{
@@ -26,7 +54,7 @@ extern const KindInfo kPartitionKind{
     "Splits its array input into the elements that pass the condition and those that fail.",
     R"({"condition": "item.score >= 50"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

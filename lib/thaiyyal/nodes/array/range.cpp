@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -47,6 +47,22 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value>) {
+  const auto& c = static_cast<const Config&>(cfg);
+  // The checks in the reference's order; also counts the values (at most 10000).
+  if (auto failure = certain_failure(c)) throw NodeError(*failure);
+  Array values;
+  for (double v = c.start; c.step > 0 ? v <= c.end : v >= c.end; v += c.step) {
+    values.emplace_back(v);  // repeated addition, as the reference (§19(d))
+  }
+  const std::size_t count = values.size();
+  return Value(Object{{"range", Value(std::move(values))},
+                      {"count", Value(count)},
+                      {"start", Value(c.start)},
+                      {"end", Value(c.end)},
+                      {"step", Value(c.step)}});
+}
+
 }  // namespace
 
 extern const KindInfo kRangeKind{
@@ -55,7 +71,7 @@ extern const KindInfo kRangeKind{
     "Generates the numbers from start to end (inclusive) by step; ignores its inputs.",
     R"({"start": 1, "end": 10, "step": 1})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,4 +1,4 @@
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -20,6 +20,37 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "reduce");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) fail_not_array("reduce", input);
+  const Array& elements = *items;
+  const std::size_t n = elements.size();
+  Value acc = c.initial_value ? *c.initial_value : Value(0);
+  ElementEnv env(ctx, input, items);
+  env.bind_accumulator(&acc);
+  std::size_t ok = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    poll_cancel(ctx, i);
+    try {
+      Value next = expr::evaluate(*c.program, env.at(i, elements[i]));
+      acc = std::move(next);
+      ++ok;
+    } catch (const expr::ExprError& e) {
+      // The accumulator keeps its value (02 §2.3).
+      warn_element(ctx, i, e);
+    }
+  }
+  return Value(Object{{"result", acc},
+                      {"initial_value", c.initial_value ? *c.initial_value : Value()},
+                      {"final_value", acc},
+                      {"input_count", Value(n)},
+                      {"iterations", Value(n)},
+                      {"successful", Value(ok)},
+                      {"failed", Value(n - ok)}});
+}
+
 }  // namespace
 
 extern const KindInfo kReduceKind{
@@ -28,7 +59,7 @@ extern const KindInfo kReduceKind{
     "Folds its array input into one value with an expression over accumulator and item.",
     R"({"expression": "accumulator + item.price", "initial_value": 0})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -26,6 +26,130 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// One element's sort key, kept compact so the sort moves small records.
+struct Key {
+  const Value* value;  ///< the key (never null: a missing key is kNull)
+  double number;       ///< a number key, or a boolean as 0/1
+  std::size_t index;   ///< position in the input
+  Kind kind;
+};
+
+const Value kNull;
+
+/// The comparator of spec 03-control §9(d): null first, numbers by value,
+/// strings byte-wise, false before true, any other pair by GoText (D2
+/// numbers). The GoText forms are computed once per element, on demand.
+class Less {
+ public:
+  explicit Less(std::size_t n) : n_(n) {}
+
+  bool operator()(const Key& a, const Key& b) {
+    if (a.kind == Kind::Null) return b.kind != Kind::Null;
+    if (b.kind == Kind::Null) return false;
+    if (a.kind == b.kind) {
+      switch (a.kind) {
+        case Kind::Number:
+        case Kind::Bool:
+          return a.number < b.number;
+        case Kind::String:
+          return a.value->as_string() < b.value->as_string();
+        default:
+          break;
+      }
+    }
+    return text(a) < text(b);
+  }
+
+ private:
+  const std::string& text(const Key& k) {
+    if (texts_.empty()) {
+      texts_.resize(n_);
+      known_.assign(n_, false);
+    }
+    if (!known_[k.index]) {
+      texts_[k.index] = go_text(*k.value);
+      known_[k.index] = true;
+    }
+    return texts_[k.index];
+  }
+
+  std::size_t n_;
+  std::vector<std::string> texts_;
+  std::vector<bool> known_;
+};
+
+/// A stable merge sort that stays within bounds whatever the comparator does
+/// (the text fallback is not transitive for some mixes of numbers and
+/// numeric strings, spec 03-control §9(h), which std::stable_sort does not
+/// allow). Checks for cancellation between passes.
+void stable_sort_keys(std::vector<Key>& keys, Less& less, RunContext& ctx) {
+  constexpr std::size_t kRun = 32;
+  const std::size_t n = keys.size();
+  for (std::size_t lo = 0; lo < n; lo += kRun) {
+    const std::size_t hi = std::min(lo + kRun, n);
+    for (std::size_t i = lo + 1; i < hi; ++i) {
+      const Key x = keys[i];
+      std::size_t j = i;
+      for (; j > lo && less(x, keys[j - 1]); --j) keys[j] = keys[j - 1];
+      keys[j] = x;
+    }
+  }
+  if (n <= kRun) return;
+  std::vector<Key> buffer(n);
+  for (std::size_t width = kRun; width < n; width *= 2) {
+    ctx.check_cancelled();
+    for (std::size_t lo = 0; lo < n; lo += 2 * width) {
+      const std::size_t mid = std::min(lo + width, n);
+      const std::size_t hi = std::min(lo + 2 * width, n);
+      std::size_t i = lo, j = mid, k = lo;
+      if (mid < hi && less(keys[mid], keys[mid - 1])) {
+        // Take from the right run only when strictly less: stable.
+        while (i < mid && j < hi) buffer[k++] = less(keys[j], keys[i]) ? keys[j++] : keys[i++];
+      }
+      while (i < mid) buffer[k++] = keys[i++];
+      while (j < hi) buffer[k++] = keys[j++];
+    }
+    keys.swap(buffer);
+  }
+}
+
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "sort");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) return not_an_array(input);
+  const Array& elements = *items;
+  const std::size_t n = elements.size();
+
+  std::vector<Key> keys(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Value* key = &elements[i];
+    if (!c.field.empty()) {
+      key = elements[i].find(c.field);  // nullptr for a non-object or a missing key
+      if (!key) key = &kNull;
+    }
+    Key& k = keys[i];
+    k.value = key;
+    k.index = i;
+    k.kind = key->kind();
+    k.number = 0;
+    if (const double* d = key->if_number()) k.number = *d;
+    if (const bool* b = key->if_bool()) k.number = *b ? 1 : 0;
+  }
+  Less less(n);
+  stable_sort_keys(keys, less, ctx);
+  // Descending is the stable ascending order reversed (spec 03-control §9(d)).
+  if (c.descending) std::reverse(keys.begin(), keys.end());
+
+  Array sorted;
+  sorted.reserve(n);
+  for (const Key& k : keys) sorted.push_back(elements[k.index]);
+  return Value(Object{{"sorted", Value(std::move(sorted))},
+                      {"count", Value(n)},
+                      {"field", Value(c.field)},
+                      {"order", Value(c.order)}});
+}
+
 }  // namespace
 
 extern const KindInfo kSortKind{
@@ -34,7 +158,7 @@ extern const KindInfo kSortKind{
     "Sorts its array input stably, by the elements or by one field, ascending or descending.",
     R"({"field": "price", "order": "desc"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,4 +1,6 @@
-#include "thaiyyal/nodes/kinds.h"
+#include <unordered_set>
+
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -14,6 +16,35 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "unique");
+  const ArrayPtr items = array_input_ptr(input);
+  if (!items) return not_an_array(input);
+  const Array& elements = *items;
+  // Identity is text (spec 03-control §13(d)): 1 and "1" collide.
+  std::unordered_set<std::string> seen;
+  Array kept;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    poll_cancel(ctx, i);
+    const Value& element = elements[i];
+    const Value* identity = &element;
+    if (!c.field.empty() && element.is_object()) {
+      identity = element.find(c.field);
+      if (!identity) {
+        kept.push_back(element);  // an object without the field is always kept
+        continue;
+      }
+    }
+    if (seen.insert(go_text(*identity)).second) kept.push_back(element);
+  }
+  const std::size_t count = kept.size();
+  return Value(Object{{"unique", Value(std::move(kept))},
+                      {"input_count", Value(elements.size())},
+                      {"output_count", Value(count)},
+                      {"removed", Value(elements.size() - count)}});
+}
+
 }  // namespace
 
 extern const KindInfo kUniqueKind{
@@ -22,7 +53,7 @@ extern const KindInfo kUniqueKind{
     "Keeps the first element of its array input for each distinct value (or field value).",
     R"({"field": "email"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

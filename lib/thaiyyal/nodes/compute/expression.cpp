@@ -23,6 +23,20 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.empty()) throw NodeError("expression node needs at least 1 input");
+  const Value& input = inputs.front();
+  if (!c.program) {
+    return Value(Object{{"result", input}, {"warning", Value("no expression specified")}});
+  }
+  try {
+    return expr::evaluate(*c.program, ctx.env(&input));
+  } catch (const expr::ExprError& e) {
+    throw NodeError(std::string("expression evaluation failed: ") + e.what());
+  }
+}
+
 }  // namespace
 
 extern const KindInfo kExpressionKind{
@@ -31,7 +45,7 @@ extern const KindInfo kExpressionKind{
     "Evaluates an expression over its first input (bound as input and item).",
     R"({"expression": "input * 2 + 1"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

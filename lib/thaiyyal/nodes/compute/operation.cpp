@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -31,6 +33,40 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// Checks in the reference's order (spec 03 §3.1): input count, operand
+/// types, zero divisor, operation name; a non-finite result fails (D2).
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.size() < 2) {
+    throw NodeError(fmt::format("operation needs 2 inputs, got {}", inputs.size()));
+  }
+  if (!inputs[0].is_number() || !inputs[1].is_number()) {
+    throw NodeError("operation inputs must be numbers");
+  }
+  const double a = inputs[0].as_number();
+  const double b = inputs[1].as_number();
+  if (c.op == Op::Divide && b == 0) throw NodeError("division by zero");
+  if (!c.op) throw NodeError(fmt::format("unknown operation: {}", c.op_name));
+  double r = 0;
+  switch (*c.op) {
+    case Op::Add:
+      r = a + b;
+      break;
+    case Op::Subtract:
+      r = a - b;
+      break;
+    case Op::Multiply:
+      r = a * b;
+      break;
+    case Op::Divide:
+      r = a / b;
+      break;
+  }
+  if (std::isnan(r)) throw NodeError("result is not a number");
+  if (std::isinf(r)) throw NodeError("numeric overflow");
+  return Value(r);
+}
+
 }  // namespace
 
 extern const KindInfo kOperationKind{
@@ -39,7 +75,7 @@ extern const KindInfo kOperationKind{
     "Adds, subtracts, multiplies or divides its first two inputs, in edge order.",
     R"({"op": "add"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

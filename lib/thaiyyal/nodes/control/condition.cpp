@@ -21,6 +21,28 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// The output carries the routing keys of spec 01 §1.5/§3.4: `path` selects
+/// the "true"/"false" handle; `true_path`/`false_path` are booleans.
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.empty()) throw NodeError("condition node needs at least 1 input");
+  const Value& input = inputs.front();
+  bool met = false;
+  try {
+    met = expr::evaluate_condition(*c.program, ctx.env(&input));
+  } catch (const expr::ExprError& e) {
+    throw NodeError(std::string("condition evaluation failed: ") + e.what());
+  }
+  return Value(Object{
+      {"value", input},
+      {"condition_met", Value(met)},
+      {"condition", Value(c.text)},
+      {"path", Value(met ? "true" : "false")},
+      {"true_path", Value(met)},
+      {"false_path", Value(!met)},
+  });
+}
+
 }  // namespace
 
 extern const KindInfo kConditionKind{
@@ -29,7 +51,7 @@ extern const KindInfo kConditionKind{
     "Tests its first input and routes it to the true or false handle.",
     R"({"condition": "input.age >= 18", "true_path": "adult", "false_path": "minor"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -106,6 +106,44 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// Walks the cases in order; the first that holds wins, else the default
+/// (always last). `output_path` selects the handle (spec 01 §3.4 rule 2).
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.empty()) throw NodeError("switch node requires at least one input");
+  const Value& input = inputs.front();
+  const auto env = ctx.env(&input);
+  for (std::size_t i = 0; i < c.cases.size(); ++i) {
+    const Case& k = c.cases[i];
+    if (k.is_default) {
+      return Value(Object{
+          {"value", input},
+          {"matched", Value(false)},
+          {"case", Value("default")},
+          {"output_path", Value(k.output_path)},
+          {"case_index", Value(i)},
+      });
+    }
+    bool holds = false;
+    try {
+      holds = expr::evaluate_condition(*k.program, env);
+    } catch (const expr::ExprError& e) {
+      throw NodeError(fmt::format("switch case {} evaluation failed: {}", i, e.what()));
+    }
+    if (holds) {
+      return Value(Object{
+          {"value", input},
+          {"matched", Value(true)},
+          {"case", Value(k.when)},
+          {"output_path", Value(k.output_path)},
+          {"case_index", Value(i)},
+      });
+    }
+  }
+  // Unreachable after load-time validation (exactly one default, last).
+  throw NodeError("no case matched and no default case found");
+}
+
 }  // namespace
 
 extern const KindInfo kSwitchKind{
@@ -116,7 +154,7 @@ extern const KindInfo kSwitchKind{
     R"({"when": "input.status == 'banned'", "output_path": "blocked"}, )"
     R"({"is_default": true, "output_path": "other"}]})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

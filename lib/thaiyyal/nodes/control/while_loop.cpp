@@ -1,4 +1,4 @@
-#include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/array/elements.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -24,6 +24,40 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// The node's own cap: its max_iterations when positive, else its default.
+std::uint64_t own_limit(const Config& c) {
+  return c.max_iterations && *c.max_iterations > 0 ? static_cast<std::uint64_t>(*c.max_iterations)
+                                                   : c.default_max_iterations;
+}
+
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const Value& input = first_input(inputs, "while_loop");
+  const std::uint64_t limit = ctx.loop_limit(c.max_iterations, c.default_max_iterations);
+  // Nothing runs in the body, so the value never changes (D11); the condition
+  // is still evaluated each time (it may read now()).
+  const expr::Env env = ctx.env(&input);
+  std::uint64_t iterations = 0;
+  for (;;) {
+    bool holds = false;
+    try {
+      holds = expr::evaluate_condition(*c.program, env);
+    } catch (const expr::ExprError& e) {
+      throw NodeError(fmt::format("while_loop condition evaluation failed: {}", e.what()));
+    }
+    if (!holds) break;
+    if (++iterations >= limit) {
+      const std::string message = fmt::format("while_loop exceeded max iterations: {}", limit);
+      // Below the node's own cap, --max-loop-iterations decided: a run limit (D9).
+      if (limit < own_limit(c)) throw LimitError(message);
+      throw NodeError(message);
+    }
+    poll_cancel(ctx, iterations);
+  }
+  return Value(Object{
+      {"final_value", input}, {"iterations", Value(iterations)}, {"condition", Value(c.text)}});
+}
+
 }  // namespace
 
 extern const KindInfo kWhileLoopKind{
@@ -33,7 +67,7 @@ extern const KindInfo kWhileLoopKind{
     "if true.",
     R"({"condition": "input < 10", "max_iterations": 50})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

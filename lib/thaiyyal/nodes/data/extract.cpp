@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -22,6 +24,27 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.empty()) throw NodeError("extract node requires input");
+  const Object* obj = inputs.front().if_object();
+  if (!obj) {
+    throw NodeError(fmt::format("extract node requires object input, got {}",
+                                kind_name(inputs.front().kind())));
+  }
+  if (c.field) {
+    const Value* v = obj->find(*c.field);  // a literal top-level key; null counts as present
+    if (!v) throw NodeError(fmt::format("field '{}' not found in input object", *c.field));
+    return Value(Object{{"field", Value(*c.field)}, {"value", *v}});
+  }
+  Object out;
+  for (const auto& name : c.fields) {
+    if (out.contains(name)) continue;
+    if (const Value* v = obj->find(name)) out.append_unique(name, *v);
+  }
+  return Value(std::move(out));
+}
+
 }  // namespace
 
 extern const KindInfo kExtractKind{
@@ -30,7 +53,7 @@ extern const KindInfo kExtractKind{
     "Picks one field, or several fields, from its object input.",
     R"({"fields": ["id", "name", "email"]})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -57,6 +57,300 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+// ---- RefJSON (spec 03 §0.5): the reference's encoding -------------------------
+
+/// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned c = b(i);
+  std::size_t n = 0;
+  unsigned cp = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3F);
+  }
+  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
+    return 0;
+  }
+  return n;
+}
+
+/// A JSON string as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and
+/// U+2029 escaped, control characters as \u00XX (lower-case hex) except the
+/// short escapes, invalid UTF-8 as \ufffd.
+void append_ref_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '<':
+        case '>':
+        case '&':
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xF]);
+          break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0xF]);
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_length(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    const std::string_view seq = s.substr(i, n);
+    if (seq == "\xE2\x80\xA8") {
+      out += "\\u2028";
+    } else if (seq == "\xE2\x80\xA9") {
+      out += "\\u2029";
+    } else {
+      out.append(seq);
+    }
+    i += n;
+  }
+  out.push_back('"');
+}
+
+void newline(std::string& out, int indent, int level) {
+  if (indent <= 0) return;
+  out.push_back('\n');
+  out.append(static_cast<std::size_t>(indent * level), ' ');
+}
+
+/// RefJSON: keys in byte order, compact (indent 0) or indented.
+void append_ref_json(std::string& out, const Value& v, int indent, int level) {
+  switch (v.kind()) {
+    case Kind::Null:
+      out += "null";
+      return;
+    case Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      return;
+    case Kind::Number:
+      // Values never hold NaN or infinities (D2); -0 is written 0.
+      append_number(out, v.as_number());
+      return;
+    case Kind::String:
+      append_ref_string(out, v.as_string());
+      return;
+    case Kind::Array: {
+      const Array& a = v.as_array();
+      out.push_back('[');
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i) out.push_back(',');
+        newline(out, indent, level + 1);
+        append_ref_json(out, a[i], indent, level + 1);
+      }
+      if (!a.empty()) newline(out, indent, level);
+      out.push_back(']');
+      return;
+    }
+    case Kind::Object: {
+      std::vector<const Object::Entry*> entries;
+      entries.reserve(v.as_object().size());
+      for (const auto& e : v.as_object()) entries.push_back(&e);
+      std::sort(entries.begin(), entries.end(),
+                [](const auto* a, const auto* b) { return a->first < b->first; });
+      out.push_back('{');
+      for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (i) out.push_back(',');
+        newline(out, indent, level + 1);
+        append_ref_string(out, entries[i]->first);
+        out += indent > 0 ? ": " : ":";
+        append_ref_json(out, entries[i]->second, indent, level + 1);
+      }
+      if (!entries.empty()) newline(out, indent, level);
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+std::string ref_json(const Value& v, int indent = 0) {
+  std::string out;
+  append_ref_json(out, v, indent, 0);
+  return out;
+}
+
+// ---- CSV and TSV (§12.8) ------------------------------------------------------
+
+/// The code point of a one-code-point string, or -1 when it is not valid UTF-8.
+long decode_delimiter(std::string_view d) {
+  const auto c = static_cast<unsigned char>(d[0]);
+  if (c < 0x80) return c;
+  const std::size_t n = utf8_length(d, 0);
+  if (n == 0 || n != d.size()) return -1;
+  long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(d[k]) & 0x3F);
+  return cp;
+}
+
+/// Whether Go's csv.Writer accepts the delimiter.
+bool valid_delimiter(std::string_view d) {
+  const long cp = decode_delimiter(d);
+  return cp > 0 && cp != '"' && cp != '\r' && cp != '\n';
+}
+
+bool starts_with_space(std::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  if ((c >= 0x09 && c <= 0x0D) || c == 0x20) return true;
+  const std::size_t n = utf8_length(s, 0);
+  if (n == 0) return false;
+  const long cp = decode_delimiter(s.substr(0, n));
+  return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+         cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+/// Appends one field as Go's csv.Writer does: quoted when it holds the
+/// delimiter, a quote, CR or LF, starts with white space, or is `\.`.
+void append_field(std::string& out, std::string_view field, std::string_view delimiter) {
+  bool quote = false;
+  if (!field.empty()) {
+    quote = field == "\\." || field.find(delimiter) != std::string_view::npos ||
+            field.find_first_of("\"\r\n") != std::string_view::npos || starts_with_space(field);
+  }
+  if (!quote) {
+    out.append(field);
+    return;
+  }
+  out.push_back('"');
+  for (const char c : field) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+std::string cell_text(const Value* v) {
+  if (!v) return "";
+  switch (v->kind()) {
+    case Kind::Null:
+      return "";
+    case Kind::Bool:
+      return v->as_bool() ? "true" : "false";
+    case Kind::Number:
+      return number_to_string(v->as_number());  // D2: JavaScript text
+    case Kind::String:
+      return v->as_string();
+    case Kind::Array:
+    case Kind::Object:
+      return ref_json(*v);
+  }
+  return "";
+}
+
+std::string format_csv(const Value& input, std::string_view delimiter, bool headers,
+                       RunContext& ctx) {
+  std::vector<const Object*> rows;
+  if (const Array* a = input.if_array()) {
+    if (a->empty()) return "";
+    rows.reserve(a->size());
+    for (const Value& e : *a) {
+      const Object* o = e.if_object();
+      if (!o) {
+        throw NodeError(
+            fmt::format("CSV formatting requires array of objects, got array element of type {}",
+                        kind_name(e.kind())));
+      }
+      rows.push_back(o);
+    }
+  } else if (const Object* o = input.if_object()) {
+    rows.push_back(o);
+  } else {
+    throw NodeError(fmt::format("CSV formatting requires array of objects or single object, got {}",
+                                kind_name(input.kind())));
+  }
+  if (!valid_delimiter(delimiter)) {
+    throw NodeError(fmt::format("failed to write CSV {}: csv: invalid field or comment delimiter",
+                                headers ? "headers" : "row"));
+  }
+  std::vector<std::string> columns;
+  for (const Object* row : rows) {
+    for (const auto& [k, v] : *row) columns.push_back(k);
+  }
+  std::sort(columns.begin(), columns.end());
+  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  std::string out;
+  auto write_line = [&](auto&& field_at) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i) out.append(delimiter);
+      append_field(out, field_at(i), delimiter);
+    }
+    out.push_back('\n');
+  };
+  if (headers) write_line([&](std::size_t i) -> std::string { return columns[i]; });
+  for (const Object* row : rows) {
+    ctx.check_cancelled();
+    write_line([&](std::size_t i) { return cell_text(row->find(columns[i])); });
+  }
+  return out;
+}
+
+Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(config);
+  if (inputs.empty()) throw NodeError("format node requires input");
+  if (!c.output_type) {
+    throw NodeError(
+        fmt::format("unsupported output type: {} (supported: JSON, CSV, TSV)", c.output_type_name));
+  }
+  switch (*c.output_type) {
+    case OutputType::Json:
+      return Value(ref_json(inputs[0], c.pretty_print ? 2 : 0));
+    case OutputType::Csv:
+      return Value(format_csv(inputs[0], c.delimiter, c.include_headers, ctx));
+    case OutputType::Tsv:
+      return Value(format_csv(inputs[0], "\t", c.include_headers, ctx));
+  }
+  return Value();
+}
+
 }  // namespace
 
 extern const KindInfo kFormatKind{
@@ -65,7 +359,7 @@ extern const KindInfo kFormatKind{
     "Formats its input as JSON, CSV or TSV text.",
     R"({"output_type": "CSV", "include_headers": true})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

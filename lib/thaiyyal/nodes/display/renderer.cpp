@@ -14,6 +14,11 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// No input is not an error: the result is null.
+Value run(const NodeConfig&, RunContext&, std::span<const Value> inputs) {
+  return inputs.empty() ? Value() : inputs.front();
+}
+
 }  // namespace
 
 extern const KindInfo kRendererKind{
@@ -22,7 +27,7 @@ extern const KindInfo kRendererKind{
     "Passes its first input through for viewers, or yields null without inputs.",
     R"({"mode": "json"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

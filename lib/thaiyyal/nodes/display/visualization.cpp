@@ -14,6 +14,11 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig&, RunContext&, std::span<const Value> inputs) {
+  if (inputs.empty()) throw NodeError("visualization needs at least 1 input");
+  return inputs.front();
+}
+
 }  // namespace
 
 extern const KindInfo kVisualizationKind{
@@ -22,7 +27,7 @@ extern const KindInfo kVisualizationKind{
     "Passes its first input through unchanged for viewers; needs at least one input.",
     R"({"mode": "table"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

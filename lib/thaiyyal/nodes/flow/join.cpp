@@ -37,6 +37,32 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// Inputs arrive in edge order from the predecessors that ran; skipped
+/// branches contribute nothing (spec 03-control §23).
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (!c.strategy) {
+    throw NodeError(
+        fmt::format("unsupported join strategy: {} (use all, any, or first)", c.strategy_name));
+  }
+  switch (*c.strategy) {
+    case Strategy::All:
+      if (inputs.empty())
+        throw NodeError("join node with 'all' strategy requires at least one input");
+      return Value(Object{{"strategy", Value("all")},
+                          {"values", Value(Array(inputs.begin(), inputs.end()))},
+                          {"count", Value(inputs.size())}});
+    case Strategy::Any:
+      if (inputs.empty()) throw NodeError("join node with 'any' strategy has no inputs");
+      return Value(Object{
+          {"strategy", Value("any")}, {"value", inputs.front()}, {"count", Value(inputs.size())}});
+    case Strategy::First:
+      if (inputs.empty()) throw NodeError("join node with 'first' strategy has no inputs");
+      return Value(Object{{"strategy", Value("first")}, {"value", inputs.front()}});
+  }
+  return Value();
+}
+
 }  // namespace
 
 extern const KindInfo kJoinKind{
@@ -45,7 +71,7 @@ extern const KindInfo kJoinKind{
     "Merges the inputs of converging branches: all of them, or the first one.",
     R"({"join_strategy": "all"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

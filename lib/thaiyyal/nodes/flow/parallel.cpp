@@ -17,6 +17,16 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// A gather: the inputs, already computed, in edge order. Nothing runs here,
+/// so `max_concurrency` is only echoed (any value, even <= 0, completes).
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.empty()) throw NodeError("parallel node requires at least one input");
+  return Value(Object{{"results", Value(Array(inputs.begin(), inputs.end()))},
+                      {"count", Value(inputs.size())},
+                      {"concurrency", Value(c.max_concurrency)}});
+}
+
 }  // namespace
 
 extern const KindInfo kParallelKind{
@@ -25,7 +35,7 @@ extern const KindInfo kParallelKind{
     "Gathers all its inputs, in edge order, into one results array.",
     R"({"max_concurrency": 4})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -17,6 +17,22 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (inputs.empty()) throw NodeError("split node requires at least one input");
+  const Value& input = inputs.front();
+  Array paths;
+  paths.reserve(c.paths.size());
+  Object outputs;
+  for (const auto& p : c.paths) {
+    paths.emplace_back(p);
+    outputs.set(p, input);  // a duplicated name appears once
+  }
+  return Value(Object{{"value", input},
+                      {"paths", Value(std::move(paths))},
+                      {"outputs", Value(std::move(outputs))}});
+}
+
 }  // namespace
 
 extern const KindInfo kSplitKind{
@@ -25,7 +41,7 @@ extern const KindInfo kSplitKind{
     "Copies its first input under each of the named paths, for fan-out.",
     R"({"paths": ["audit", "notify"]})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -15,11 +15,19 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value>) {
+  return Value(static_cast<const Config&>(cfg).value);
+}
+
 }  // namespace
 
 extern const KindInfo kBooleanInputKind{
-    "boolean_input", Category::Input,     "A constant boolean.", R"({"boolean_value": true})",
-    parse,           run_not_implemented,
+    "boolean_input",
+    Category::Input,
+    "A constant boolean.",
+    R"({"boolean_value": true})",
+    parse,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

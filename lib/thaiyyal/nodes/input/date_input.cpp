@@ -15,6 +15,10 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value>) {
+  return Value(static_cast<const Config&>(cfg).value);
+}
+
 }  // namespace
 
 extern const KindInfo kDateInputKind{
@@ -23,7 +27,7 @@ extern const KindInfo kDateInputKind{
     "A constant date (YYYY-MM-DD) string, emitted as written.",
     R"({"date_value": "2024-01-15"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -15,6 +15,10 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext&, std::span<const Value>) {
+  return Value(static_cast<const Config&>(cfg).value);
+}
+
 }  // namespace
 
 extern const KindInfo kDatetimeInputKind{
@@ -23,7 +27,7 @@ extern const KindInfo kDatetimeInputKind{
     "A constant date and time (ISO 8601) string, emitted as written.",
     R"({"datetime_value": "2024-01-15T10:30:00Z"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

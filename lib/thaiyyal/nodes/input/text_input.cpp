@@ -16,6 +16,10 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
+  return Value(ctx.interpolate(static_cast<const Config&>(cfg).text));
+}
+
 }  // namespace
 
 extern const KindInfo kTextInputKind{
@@ -24,7 +28,7 @@ extern const KindInfo kTextInputKind{
     "A constant string; {{ const.name }} and {{ variable.name }} placeholders are filled in.",
     R"({"text": "Hello, world"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "thaiyyal/model/value_json.h"
 #include "thaiyyal/nodes/kinds.h"
 #include "thaiyyal/nodes/text_template.h"
 
@@ -109,6 +110,124 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+constexpr std::string_view kMethodNames[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"};
+
+/// Whether a Content-Type declares JSON (spec 03-io §4.3).
+bool declares_json(const std::string* content_type) {
+  if (!content_type) return false;
+  std::string t = content_type->substr(0, content_type->find(';'));
+  for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  while (!t.empty() && t.front() == ' ') t.erase(t.begin());
+  return t == "application/json" ||
+         (t.rfind("application/", 0) == 0 && t.size() > 5 && t.substr(t.size() - 5) == "+json");
+}
+
+/// The body as a value: decoded JSON (numbers are numbers, D13) or text.
+Value decode_body(const http::Response& res) {
+  const std::string* ctype = res.header("content-type");
+  JsonParseOptions opts;
+  opts.reject_duplicate_keys = false;
+  if (declares_json(ctype)) {
+    try {
+      return parse_json(res.body, opts);
+    } catch (const JsonParseError& e) {
+      throw NodeError(fmt::format("failed to parse JSON response: {}", e.what()));
+    }
+  }
+  if (!ctype || ctype->empty()) {
+    const auto first = res.body.find_first_not_of(" \t\r\n");
+    if (first != std::string::npos && (res.body[first] == '{' || res.body[first] == '[')) {
+      try {
+        return parse_json(res.body, opts);
+      } catch (const JsonParseError&) {
+      }
+    }
+  }
+  return Value(res.body);
+}
+
+/// The URL as it may appear in messages: no user-info, no query.
+std::string safe_url(const std::string& url) {
+  auto parsed = http::parse_url(url);
+  if (!parsed) return "<invalid URL>";
+  std::string text = parsed->text();
+  const auto q = text.find('?');
+  return q == std::string::npos ? text : text.substr(0, q);
+}
+
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (c.client_uid && !c.client_uid->empty()) {
+    // Named clients are configured outside the workflow; an unknown one is an
+    // error, never a way around the network policy (D13).
+    throw NodeError(fmt::format("unknown HTTP client: {}", *c.client_uid));
+  }
+  http::Request req;
+  req.method = std::string(kMethodNames[static_cast<int>(c.method)]);
+  req.url = ctx.interpolate(c.url);
+  for (const auto& h : c.headers) req.headers.emplace_back(h.name, ctx.interpolate(h.value));
+  if (c.body_text) {
+    req.body = ctx.interpolate(*c.body_text);
+    req.has_body = true;
+  } else if (c.body_json) {
+    req.body = to_json(*c.body_json);
+    req.has_body = true;
+    const bool has_type = std::any_of(c.headers.begin(), c.headers.end(), [](const Header& h) {
+      std::string n = h.name;
+      for (auto& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return n == "content-type";
+    });
+    if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
+  }
+  const auto& limits = ctx.limits();
+  auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(limits.http_timeout);
+  if (timeout.count() <= 0) timeout = std::chrono::hours(24);
+  if (auto left = ctx.time_left()) {
+    timeout = std::min(timeout, std::chrono::duration_cast<std::chrono::milliseconds>(*left) +
+                                    std::chrono::milliseconds(1));
+  }
+  req.timeout = timeout;
+  req.max_response_size =
+      limits.max_response_size > 0 ? limits.max_response_size : std::size_t{1} << 40;
+  req.max_redirects = static_cast<int>(std::min<std::uint64_t>(limits.max_http_redirects, 1000));
+  req.should_abort = [&ctx] {
+    try {
+      ctx.check_cancelled();
+      return false;
+    } catch (const Interrupted&) {
+      return true;
+    }
+  };
+  ctx.count_http_call();
+  http::Response res;
+  try {
+    res = ctx.http_client().send(req, ctx.network_policy());
+  } catch (const http::HttpError& e) {
+    ctx.check_cancelled();  // a deadline or cancellation reports itself
+    if (e.blocked()) throw NodeError(e.what());
+    throw NodeError(fmt::format("HTTP request failed: {} {}: {}", req.method, safe_url(req.url),
+                                e.what()));
+  }
+  if (c.response == ResponseMode::Full) {
+    Object headers;
+    for (const auto& [k, v] : res.headers) {
+      if (!headers.contains(k)) headers.append_unique(k, Value(v));
+    }
+    return Value(Object{
+        {"status", Value(res.status)},
+        {"headers", Value(std::move(headers))},
+        {"body", decode_body(res)},
+        {"duration_ms",
+         Value(std::chrono::duration<double, std::milli>(res.duration).count())},
+    });
+  }
+  if (res.status < 200 || res.status > 299) {
+    throw NodeError(fmt::format("HTTP request returned error status: {}", res.status));
+  }
+  return decode_body(res);
+}
+
 }  // namespace
 
 extern const KindInfo kHttpKind{
@@ -117,7 +236,7 @@ extern const KindInfo kHttpKind{
     "Sends an HTTP request (GET by default) and yields the decoded response body.",
     R"({"url": "https://api.example.org/items?page=2", "headers": {"Accept": "application/json"}})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

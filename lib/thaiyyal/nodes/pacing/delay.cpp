@@ -25,6 +25,22 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// The sleep is interruptible: the run deadline, the node's time budget and
+/// cancellation end it early (D9).
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (!c.duration.value) {
+    throw NodeError(fmt::format(
+        "invalid duration format: invalid duration format: {} (use formats like '5s', '10m', "
+        "'1h')",
+        c.duration.text));
+  }
+  ctx.sleep_for(*c.duration.value);  // zero or negative: no sleep
+  return Value(Object{{"value", inputs.empty() ? Value() : inputs.front()},
+                      {"duration", Value(c.duration.text)},
+                      {"delayed", Value(true)}});
+}
+
 }  // namespace
 
 extern const KindInfo kDelayKind{
@@ -33,7 +49,7 @@ extern const KindInfo kDelayKind{
     "Waits for a duration, then passes its first input along.",
     R"({"duration": "250ms"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cmath>
+
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -23,6 +26,43 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// The time of the node's previous execution within the run (spec 03 §7.3).
+struct LastRun {
+  std::chrono::steady_clock::time_point at;
+};
+
+Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs) {
+  using Clock = std::chrono::steady_clock;
+  const auto& c = static_cast<const Config&>(config);
+  if (c.requests_per_second <= 0) {
+    throw NodeError(
+        fmt::format("requests_per_second must be positive, got {:.6f}", c.requests_per_second));
+  }
+  auto& slot = ctx.node_state();
+  Nanos waited{0};
+  if (slot) {
+    const double spacing_ns = 1e9 / c.requests_per_second;
+    const auto next = static_cast<LastRun*>(slot.get())->at +
+                      std::chrono::duration_cast<Clock::duration>(
+                          Nanos(static_cast<std::int64_t>(std::min(spacing_ns, 9e18))));
+    const auto start = Clock::now();
+    if (next > start) {
+      ctx.sleep_for(std::chrono::duration_cast<Nanos>(next - start));
+      waited = std::chrono::duration_cast<Nanos>(Clock::now() - start);
+    }
+  } else {
+    slot = std::make_shared<LastRun>();
+  }
+  static_cast<LastRun*>(slot.get())->at = Clock::now();
+  return Value(Object{
+      {"value", inputs.empty() ? Value() : inputs[0]},
+      {"throttled", Value(true)},
+      {"requests_per_second", Value(c.requests_per_second)},
+      {"delay_ms", Value(static_cast<std::int64_t>(
+                       std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()))},
+  });
+}
+
 }  // namespace
 
 extern const KindInfo kThrottleKind{
@@ -31,7 +71,7 @@ extern const KindInfo kThrottleKind{
     "Passes its first input along, spacing executions to requests_per_second.",
     R"({"requests_per_second": 5})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

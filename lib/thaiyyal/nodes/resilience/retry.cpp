@@ -1,11 +1,16 @@
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/values.h"
 
 namespace thaiyyal::nodes {
 namespace {
 
-enum class Backoff : std::uint8_t { Exponential, Linear, Constant };
+using Backoff = GuardPolicy::Backoff;
 
 constexpr Choice<Backoff> kBackoffs[] = {
     {"exponential", Backoff::Exponential},
@@ -14,30 +19,65 @@ constexpr Choice<Backoff> kBackoffs[] = {
 };
 
 struct Config final : NodeConfig {
-  /// Attempts in all (D10: the predecessor is re-executed between them). The
-  /// reference crashes on <= 0; the executor must not.
+  /// Attempts in all, as configured (echoed in the exhausted-attempts error).
+  /// The reference crashes on <= 0; here that means a single attempt.
   std::int64_t max_attempts = 3;
-  Backoff backoff = Backoff::Exponential;         ///< unknown names act as constant
-  Nanos initial_delay = std::chrono::seconds(1);  ///< an unparseable text means 1s
-  Nanos max_delay = std::chrono::seconds(30);     ///< caps each delay; unparseable: 30s
-  double multiplier = 2.0;                        ///< exponential backoff factor
-  /// Substrings of the error text worth retrying; empty means every error.
-  std::vector<std::string> retry_on_errors;
+  /// What the engine applies to the predecessors (D10): re-execution with
+  /// backoff (unknown backoff names act as constant; unparseable delays mean
+  /// the defaults 1s and 30s), for errors matching retry_on_errors (substrings;
+  /// empty means every error).
+  GuardPolicy policy;
 };
 
 std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto c = std::make_unique<Config>();
+  GuardPolicy& p = c->policy;
+  p.type = GuardPolicy::Type::Retry;
   c->max_attempts = r.integer("max_attempts").value_or(3);
   if (auto backoff = r.string("backoff_strategy")) {
-    c->backoff = find_choice(*backoff, kBackoffs).value_or(Backoff::Constant);
+    p.backoff = find_choice(*backoff, kBackoffs).value_or(Backoff::Constant);
   }
   // Unparseable delays silently mean the defaults (spec 03-control §25).
-  if (auto d = r.duration("initial_delay"); d && d->value) c->initial_delay = *d->value;
-  if (auto d = r.duration("max_delay"); d && d->value) c->max_delay = *d->value;
-  c->multiplier = r.number("multiplier").value_or(2.0);
-  if (auto patterns = r.string_list("retry_on_errors")) c->retry_on_errors = std::move(*patterns);
+  if (auto d = r.duration("initial_delay"); d && d->value) p.initial_delay = *d->value;
+  if (auto d = r.duration("max_delay"); d && d->value) p.max_delay = *d->value;
+  p.multiplier = r.number("multiplier").value_or(2.0);
+  if (auto patterns = r.string_list("retry_on_errors")) p.retry_on_errors = std::move(*patterns);
   if (!r.ok()) return nullptr;
+  p.max_attempts = static_cast<std::uint32_t>(
+      std::clamp<std::int64_t>(c->max_attempts, 1, std::numeric_limits<std::uint32_t>::max()));
   return c;
+}
+
+const GuardPolicy* guard(const NodeConfig& config) {
+  return &static_cast<const Config&>(config).policy;
+}
+
+/// The engine has already made every attempt (D10): the predecessor failed,
+/// or still delivered an error signal (spec 03-control §0.4) after the last
+/// one. This node reports the outcome; it never sleeps or retries itself.
+Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(config);
+  if (inputs.empty()) throw NodeError("retry node requires at least one input");
+  const Value& input = inputs[0];
+  const GuardOutcome* outcome = ctx.predecessor_outcome();
+  std::optional<std::string> error;
+  bool refused = false;
+  if (outcome && outcome->failed) {
+    error = outcome->error;
+    refused = outcome->retry_refused;
+  } else if (const Value* signal = error_signal(input)) {
+    // retry reads a non-string error as "" (unlike try_catch).
+    error = signal->is_string() ? signal->as_string() : std::string();
+    refused = !c.policy.retries(*error);
+  }
+  if (!error) {
+    return Value(
+        Object{{"value", input},
+               {"attempts", Value(static_cast<std::int64_t>(outcome ? outcome->attempts : 1))},
+               {"success", Value(true)}});
+  }
+  if (refused) throw NodeError("error not in retry list: " + *error);
+  throw NodeError(fmt::format("max retry attempts ({}) reached: {}", c.max_attempts, *error));
 }
 
 }  // namespace
@@ -48,7 +88,10 @@ extern const KindInfo kRetryKind{
     "Re-executes a failing predecessor with exponential, linear or constant backoff.",
     R"({"max_attempts": 3, "backoff_strategy": "exponential", "initial_delay": "500ms"})",
     parse,
-    run_not_implemented,
+    run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    guard,
 };
 
 }  // namespace thaiyyal::nodes

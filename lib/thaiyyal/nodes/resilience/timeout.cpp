@@ -11,6 +11,9 @@ struct Config final : NodeConfig {
   DurationSetting timeout;
   std::string action = "error";  ///< echoed; only "error" fails on a timeout
   bool fail_on_timeout = true;   ///< action == "error"; anything else continues
+  /// Timeout: the engine bounds each predecessor execution by `timeout` (D10).
+  /// Unused when the timeout does not parse (the node then fails when run).
+  GuardPolicy policy;
 };
 
 std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
@@ -23,7 +26,44 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
     r.warn_fails_when_run("timeout", fmt::format("invalid timeout duration: {}", timeout->text));
   }
   c->timeout = std::move(*timeout);
+  c->policy.type = GuardPolicy::Type::Timeout;
+  if (c->timeout.value) c->policy.timeout = *c->timeout.value;
   return c;
+}
+
+const GuardPolicy* guard(const NodeConfig& config) {
+  const auto& c = static_cast<const Config&>(config);
+  return c.timeout.value ? &c.policy : nullptr;
+}
+
+/// Reports how long the predecessor really ran (D10): an `execution_time`
+/// member of the input is plain data. A predecessor that the engine cut at
+/// the limit delivers an error signal, so the value is then null.
+Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(config);
+  if (!c.timeout.value) throw NodeError("invalid timeout duration: " + c.timeout.text);
+  if (inputs.empty()) throw NodeError("timeout node requires at least one input");
+  const Nanos limit = *c.timeout.value;
+  const GuardOutcome* outcome = ctx.predecessor_outcome();
+  const Nanos elapsed = outcome ? outcome->elapsed : Nanos(0);
+  // Cut by the engine, or finished but later than the limit (a predecessor
+  // that never checks for cancellation cannot be cut).
+  const bool cut = outcome && outcome->timed_out;
+  const bool timed_out = cut || (outcome && !outcome->failed && elapsed > limit);
+  const std::string exec_text = format_go_duration(elapsed);
+  const std::string limit_text = format_go_duration(limit);
+  if (timed_out && c.fail_on_timeout) {
+    throw NodeError(fmt::format("operation timed out after {} (limit: {})", exec_text, limit_text));
+  }
+  Object out{{"value", cut ? Value() : inputs[0]},
+             {"timeout_duration", Value(limit_text)},
+             {"execution_time", Value(exec_text)},
+             {"timed_out", Value(timed_out)}};
+  if (timed_out) {
+    out.append_unique("timeout_exceeded", Value(true));
+    out.append_unique("partial_result", Value(true));
+  }
+  return Value(std::move(out));
 }
 
 }  // namespace
@@ -34,7 +74,10 @@ extern const KindInfo kTimeoutKind{
     "Bounds the execution time of its predecessor; fails or continues when it is exceeded.",
     R"({"timeout": "5s", "timeout_action": "error"})",
     parse,
-    run_not_implemented,
+    run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    guard,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,3 +1,7 @@
+#include <fmt/format.h>
+
+#include <cmath>
+
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -30,6 +34,81 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// The slot's value when an empty slot is first used by `op`.
+Value op_default(std::optional<AccumOp> op) {
+  if (!op) return Value();
+  switch (*op) {
+    case AccumOp::Sum:
+    case AccumOp::Count:
+      return Value(0);
+    case AccumOp::Product:
+      return Value(1);
+    case AccumOp::Concat:
+      return Value("");
+    case AccumOp::Array:
+      return Value(Array{});
+  }
+  return Value();
+}
+
+double finite(double d) {
+  if (std::isnan(d)) throw NodeError("result is not a number");
+  if (std::isinf(d)) throw NodeError("numeric overflow");
+  return d;
+}
+
+/// The slot combined with `input` (spec 03 §5.2 table; slot checks first).
+Value combine(const Config& c, const Value& slot, const Value& input) {
+  auto slot_number = [&] {
+    if (!slot.is_number()) throw NodeError("accumulator value is not a number");
+    return slot.as_number();
+  };
+  auto input_number = [&](std::string_view op) {
+    if (!input.is_number()) {
+      throw NodeError(fmt::format("{} accumulator requires numeric input, got {}", op,
+                                  kind_name(input.kind())));
+    }
+    return input.as_number();
+  };
+  if (!c.op) throw NodeError(fmt::format("unsupported accumulator operation: {}", c.op_name));
+  switch (*c.op) {
+    case AccumOp::Sum: {
+      const double s = slot_number();
+      return Value(finite(s + input_number("sum")));
+    }
+    case AccumOp::Product: {
+      const double s = slot_number();
+      return Value(finite(s * input_number("product")));
+    }
+    case AccumOp::Count:
+      return Value(finite(slot_number() + 1));
+    case AccumOp::Concat: {
+      if (!slot.is_string()) throw NodeError("accumulator value is not a string");
+      if (!input.is_string()) {
+        throw NodeError(fmt::format("concat accumulator requires string input, got {}",
+                                    kind_name(input.kind())));
+      }
+      return Value(slot.as_string() + input.as_string());
+    }
+    case AccumOp::Array: {
+      if (!slot.is_array()) throw NodeError("accumulator value is not an array");
+      Array out = slot.as_array();
+      out.push_back(input);
+      return Value(std::move(out));
+    }
+  }
+  return Value();
+}
+
+/// One slot per run, shared by every accumulator node whatever its op (D15).
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  Value& slot = ctx.accumulator();
+  if (slot.is_null()) slot = c.initial_value ? *c.initial_value : op_default(c.op);
+  if (!inputs.empty()) slot = combine(c, slot, inputs.front());
+  return Value(Object{{"operation", Value(c.op_name)}, {"value", slot}});
+}
+
 }  // namespace
 
 extern const KindInfo kAccumulatorKind{
@@ -38,7 +117,7 @@ extern const KindInfo kAccumulatorKind{
     "Combines its first input into the run's accumulator (sum, product, concat, array, count).",
     R"({"accum_op": "sum", "initial_value": 0})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -51,6 +51,48 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (!c.op) {
+    throw NodeError(
+        fmt::format("unsupported cache operation: {} (use get, set, or delete)", c.op_name));
+  }
+  switch (*c.op) {
+    case CacheOp::Set: {
+      if (inputs.empty()) throw NodeError("cache set operation requires an input value");
+      Nanos ttl{0};  // the run's default (5 minutes)
+      if (c.ttl) {
+        if (!c.ttl->value) {
+          throw NodeError(fmt::format(
+              "invalid TTL format: invalid duration format: {} (use formats like '5s', '10m', "
+              "'1h')",
+              c.ttl->text));
+        }
+        // A zero or negative TTL stores an entry that is already expired
+        // (spec 03 §5.4); cache_set() reads <= 0 as "the default".
+        ttl = c.ttl->value->count() > 0 ? *c.ttl->value : Nanos(1);
+      }
+      ctx.cache_set(c.key, inputs.front(), ttl);
+      return Value(Object{{"operation", Value("set")},
+                          {"key", Value(c.key)},
+                          {"value", inputs.front()},
+                          {"ttl", c.ttl ? Value(c.ttl->text) : Value()}});
+    }
+    case CacheOp::Get: {
+      const Value* hit = ctx.cache_get(c.key);
+      return Value(Object{{"operation", Value("get")},
+                          {"key", Value(c.key)},
+                          {"found", Value(hit != nullptr)},
+                          {"value", hit ? *hit : Value()}});
+    }
+    case CacheOp::Delete:
+      ctx.cache_delete(c.key);  // really deletes (D15); the output keeps the reference's shape
+      return Value(
+          Object{{"operation", Value("delete")}, {"key", Value(c.key)}, {"deleted", Value(true)}});
+  }
+  return Value();
+}
+
 }  // namespace
 
 extern const KindInfo kCacheKind{
@@ -59,7 +101,7 @@ extern const KindInfo kCacheKind{
     "Stores its first input in the run's cache under a key, reads it back, or deletes it.",
     R"({"cache_op": "set", "cache_key": "user:7", "ttl": "90s"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -5,11 +5,13 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "thaiyyal/nodes/config_reader.h"
 #include "thaiyyal/nodes/node_kind.h"
+#include "thaiyyal/nodes/run_context.h"
 
 namespace thaiyyal::nodes {
 
@@ -47,5 +49,20 @@ struct ContextConfig final : NodeConfig {
 /// node would fail with: `<kind> node: error converting <name> (<type>):
 /// unsupported type "<type>"`.
 std::unique_ptr<const NodeConfig> parse_context_config(ConfigReader& r, bool constant);
+
+/// Runs a context node: converts each entry (spec 03 §5.5, D2, D21), stores
+/// it in the run's context variables or constants, and returns
+/// `{"type": "variable"|"const", "variables"|"constants": {...}}`, or for the
+/// legacy form `{"type": ..., "name": ..., "value": ...}`.
+Value run_context(const NodeConfig& config, RunContext& ctx, std::span<const Value> inputs);
+
+/// One `context_values` entry's value converted to its type, or the
+/// conversion failure's detail (`cannot convert "x" to number: ...`).
+struct ContextConversion {
+  Value value;
+  std::string error;  ///< empty on success
+};
+ContextConversion convert_context_value(const Value& v, ContextType type,
+                                        std::string_view type_name);
 
 }  // namespace thaiyyal::nodes

@@ -16,7 +16,7 @@ extern const KindInfo kContextConstantKind{
     "Defines context constants (context.<name> in expressions) from typed values.",
     R"({"context_values": [{"name": "limit", "value": "25", "type": "number"}]})",
     parse,
-    run_not_implemented,
+    run_context,
     /*declared_only=*/false,
     /*context_node=*/true,
 };

@@ -16,7 +16,7 @@ extern const KindInfo kContextVariableKind{
     "Defines context variables (context.<name> in expressions) from typed values.",
     R"({"context_values": [{"name": "region", "value": "eu-west", "type": "string"}]})",
     parse,
-    run_not_implemented,
+    run_context,
     /*declared_only=*/false,
     /*context_node=*/true,
 };

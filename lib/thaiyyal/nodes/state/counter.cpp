@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -42,6 +44,34 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+/// One counter per run, shared by every counter node (D15).
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
+  const auto& c = static_cast<const Config&>(cfg);
+  double& counter = ctx.counter();
+  if (c.initial_value) counter = *c.initial_value;  // overwrites on every execution
+  if (!c.op) {
+    throw NodeError(fmt::format(
+        "unsupported counter operation: {} (use increment, decrement, reset, or get)", c.op_name));
+  }
+  double next = counter;
+  switch (*c.op) {
+    case CounterOp::Increment:
+      next = counter + c.delta;
+      break;
+    case CounterOp::Decrement:
+      next = counter - c.delta;
+      break;
+    case CounterOp::Reset:
+      next = c.initial_value.value_or(0);
+      break;
+    case CounterOp::Get:
+      break;
+  }
+  if (!std::isfinite(next)) throw NodeError("numeric overflow");  // D2
+  counter = next;
+  return Value(Object{{"operation", Value(c.op_name)}, {"value", Value(counter)}});
+}
+
 }  // namespace
 
 extern const KindInfo kCounterKind{
@@ -50,7 +80,7 @@ extern const KindInfo kCounterKind{
     "Increments, decrements, resets or reads the run's counter.",
     R"({"counter_op": "increment", "delta": 1})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes

@@ -36,6 +36,29 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   return c;
 }
 
+Value result(const Config& c, std::string_view op, Value v) {
+  return Value(
+      Object{{"var_name", Value(c.name)}, {"operation", Value(op)}, {"value", std::move(v)}});
+}
+
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs) {
+  const auto& c = static_cast<const Config&>(cfg);
+  if (!c.op) {
+    throw NodeError(
+        fmt::format("unsupported variable operation: {} (use 'get' or 'set')", c.op_name));
+  }
+  switch (*c.op) {
+    case VarOp::Set:
+      if (inputs.empty()) throw NodeError("variable set operation requires input value");
+      ctx.set_variable(c.name, inputs.front());  // value-limit and count checks (01 §4.1)
+      return result(c, "set", inputs.front());
+    case VarOp::Get:
+      if (const Value* v = ctx.variable(c.name)) return result(c, "get", *v);
+      throw NodeError(fmt::format("variable '{}' not found", c.name));
+  }
+  return Value();
+}
+
 }  // namespace
 
 extern const KindInfo kVariableKind{
@@ -44,7 +67,7 @@ extern const KindInfo kVariableKind{
     "Sets a workflow variable to its first input, or gets one.",
     R"({"var_name": "total", "var_op": "set"})",
     parse,
-    run_not_implemented,
+    run,
 };
 
 }  // namespace thaiyyal::nodes
