@@ -14,14 +14,30 @@ build with the value limits raised, e.g.
 
   gen_array_bench.py pipeline 1000000 -o /tmp/pipeline.json
   time build-array-rel/thaiyyal execute /tmp/pipeline.json --max-array-length 0 \\
-      --max-string-length 0 --max-depth 0 --max-payload-size 0 >/dev/null
+      --max-string-length 0 --max-depth 0 --max-payload-size 0 --max-input-size 0 >/dev/null
+
+(--max-input-size 0 is needed for inputs over 10 MB of JSON, e.g. sort 1000000.)
+
+  gen_array_bench.py measure BIN [N] [--runs R] [--output text|json]
+      Writes both workflows for N elements (default 1000000) to a temporary
+      folder, runs `BIN execute` on each R times (default 3) with the limits
+      above raised, checks the results and prints the best wall-clock and CPU
+      (user + system) times.
 
 Output goes to stdout unless -o is given.
 """
 import argparse
 import json
+import os
 import random
+import resource
+import subprocess
 import sys
+import tempfile
+import time
+
+LIMIT_FLAGS = ["--max-array-length", "0", "--max-string-length", "0", "--max-depth", "0",
+               "--max-payload-size", "0", "--max-input-size", "0"]
 
 
 def source(text):
@@ -49,8 +65,7 @@ def pipeline(n, rng):
          "data": {"expression": "accumulator + item", "initial_value": 0}},
     ])
     expected = sum(v * 3 for v in values if v % 2 == 0)
-    sys.stderr.write("expected sum: %d\n" % expected)
-    return {"workflow_id": "array-bench-pipeline-%d" % n, "nodes": nodes, "edges": edges}
+    return {"workflow_id": "array-bench-pipeline-%d" % n, "nodes": nodes, "edges": edges}, expected
 
 
 def sort_workflow(n, rng):
@@ -59,10 +74,57 @@ def sort_workflow(n, rng):
     chain(nodes, edges, "arr", [
         {"id": "sorted", "type": "sort", "data": {"field": "score", "order": "desc"}},
     ])
-    return {"workflow_id": "array-bench-sort-%d" % n, "nodes": nodes, "edges": edges}
+    expected = max(r["score"] for r in rows) if rows else None
+    return {"workflow_id": "array-bench-sort-%d" % n, "nodes": nodes, "edges": edges}, expected
+
+
+def run_once(binary, path, output):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run([binary, "execute", path, "--output", output] + LIMIT_FLAGS,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if proc.returncode != 0:
+        sys.exit("%s failed (exit %d): %s" % (path, proc.returncode, proc.stderr.decode()[-2000:]))
+    return wall, cpu, proc.stdout
+
+
+def measure(binary, n, runs, output):
+    with tempfile.TemporaryDirectory() as tmp:
+        for kind, make in (("pipeline", pipeline), ("sort", sort_workflow)):
+            doc, expected = make(n, random.Random(1))
+            path = os.path.join(tmp, kind + ".json")
+            with open(path, "w") as f:
+                json.dump(doc, f, separators=(",", ":"))
+            best_wall = best_cpu = None
+            for _ in range(runs):
+                wall, cpu, out = run_once(binary, path, output)
+                best_wall = wall if best_wall is None else min(best_wall, wall)
+                best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+            if output == "json":
+                result = json.loads(out)
+                if kind == "pipeline":
+                    got = result["final_output"]["result"]
+                else:
+                    got = result["final_output"]["sorted"][0]["score"] if n else None
+                if got != expected:
+                    sys.exit("%s: expected %r, got %r" % (kind, expected, got))
+            print("%-8s n=%d output=%s: best of %d: %.3f s wall, %.3f s cpu" %
+                  (kind, n, output, runs, best_wall, best_cpu))
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "measure":
+        ap = argparse.ArgumentParser(prog="gen_array_bench.py measure")
+        ap.add_argument("binary")
+        ap.add_argument("n", type=int, nargs="?", default=1000000)
+        ap.add_argument("--runs", type=int, default=3)
+        ap.add_argument("--output", choices=["text", "json"], default="text")
+        args = ap.parse_args(sys.argv[2:])
+        measure(args.binary, args.n, args.runs, args.output)
+        return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("kind", choices=["pipeline", "sort"])
     ap.add_argument("n", type=int)
@@ -70,7 +132,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     rng = random.Random(args.seed)
-    doc = pipeline(args.n, rng) if args.kind == "pipeline" else sort_workflow(args.n, rng)
+    make = pipeline if args.kind == "pipeline" else sort_workflow
+    doc, expected = make(args.n, rng)
+    if args.kind == "pipeline":
+        sys.stderr.write("expected sum: %d\n" % expected)
     text = json.dumps(doc, separators=(",", ":"))
     if args.output:
         with open(args.output, "w") as f:

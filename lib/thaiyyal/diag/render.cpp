@@ -159,7 +159,7 @@ void append_json_string(std::string& out, std::string_view s) {
       default:
         break;
     }
-    if (c < 0x20 || c == 0x7F) {
+    if (c < 0x20) {
       out += "\\u00";
       out.push_back(kHex[c >> 4]);
       out.push_back(kHex[c & 0xF]);

@@ -373,7 +373,16 @@ Value Run::run_once(std::size_t idx, Clock::time_point started, std::optional<Na
   std::vector<Value> inputs;
   inputs.reserve(dag.incoming(idx).size());
   for (const auto e : dag.incoming(idx)) {
-    if (const Value* v = delivered(dag.edge_source(e), idx)) inputs.push_back(*v);
+    if (const Value* v = delivered(dag.edge_source(e), idx)) {
+      if (limits_.max_input_size > 0) {
+        const auto size = approximate_json_size(*v, limits_.max_input_size);
+        if (size > limits_.max_input_size) {
+          throw LimitError(fmt::format("input too large: more than {} bytes (limit: {})",
+                                       limits_.max_input_size, limits_.max_input_size));
+        }
+      }
+      inputs.push_back(*v);
+    }
   }
   NodeContext ctx(*this, idx, started, guard_timeout);
   Value result = wf_.kinds[idx]->run(*wf_.configs[idx], ctx, inputs);

@@ -47,4 +47,34 @@ std::optional<std::string> check_value_limits(const Value& v, const Limits& limi
   return std::nullopt;
 }
 
+std::uint64_t approximate_json_size(const Value& v, std::uint64_t stop) {
+  switch (v.kind()) {
+    case Kind::Null:
+      return 4;
+    case Kind::Bool:
+      return 5;
+    case Kind::Number:
+      return 8;
+    case Kind::String:
+      return v.as_string().size() + 2;
+    case Kind::Array: {
+      std::uint64_t n = 2;
+      for (const auto& e : v.as_array()) {
+        n += approximate_json_size(e, stop) + 1;
+        if (n > stop) return n;
+      }
+      return n;
+    }
+    case Kind::Object: {
+      std::uint64_t n = 2;
+      for (const auto& [k, e] : v.as_object()) {
+        n += k.size() + 4 + approximate_json_size(e, stop);
+        if (n > stop) return n;
+      }
+      return n;
+    }
+  }
+  return 0;
+}
+
 }  // namespace thaiyyal::engine

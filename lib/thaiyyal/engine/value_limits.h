@@ -2,6 +2,7 @@
 /// length, nesting depth), applied recursively through objects as well.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -14,5 +15,9 @@ namespace thaiyyal::engine {
 /// bytes (limit: <m>)`, `array too large: ...`, `array element <i>: ...`,
 /// `value too deeply nested: ...`), or nullopt when `v` is within limits.
 std::optional<std::string> check_value_limits(const Value& v, const Limits& limits);
+
+/// The size of `v` as compact JSON, approximately (numbers count 8 bytes),
+/// counted only up to `stop` (the result is then > stop). O(size).
+std::uint64_t approximate_json_size(const Value& v, std::uint64_t stop);
 
 }  // namespace thaiyyal::engine

@@ -399,3 +399,17 @@ TEST_SUITE("engine") {
     }
   }
 }
+
+TEST_SUITE("engine") {
+  TEST_CASE("inputs larger than --max-input-size fail the consuming node") {
+    engine::RunOptions opts;
+    opts.limits.max_input_size = 10;
+    auto r = run(R"({"nodes":[
+      {"id":"a","type":"const","data":{"value":"a long string value"}},
+      {"id":"c","type":"collect"}],
+      "edges":[{"source":"a","target":"c"}]})",
+                 opts);
+    CHECK(r.status == engine::RunStatus::LimitExceeded);
+    CHECK(r.errors.at(0) == "error executing node c: input too large: more than 10 bytes (limit: 10)");
+  }
+}

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "node_test_util.h"
 #include "thaiyyal/check/compiled_workflow.h"
 #include "thaiyyal/engine/engine.h"
 #include "thaiyyal/load/loader.h"
@@ -508,6 +509,13 @@ TEST_SUITE("nodes.array") {
     REQUIRE(c.ok());
     CHECK(c.of("n") == d.of("n"));
     CHECK(c.of("n") != a.of("n"));
+    // `seed` is an optional integer.
+    using nodes::testing::check_node;
+    CHECK(check_node("sample", R"({"count":1,"seed":"x"})").errors() ==
+          nodes::testing::expected("sample", {"seed must be an integer, got string"}));
+    CHECK(check_node("sample", R"({"count":1,"seed":1.5})").errors() ==
+          nodes::testing::expected("sample", {"seed must be an integer, got 1.5"}));
+    CHECK(check_node("sample", R"({"count":1,"seed":3})").errors().empty());
   }
 
   TEST_CASE("range adds step repeatedly and stops at 10000 values") {
