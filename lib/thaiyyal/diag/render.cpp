@@ -53,7 +53,9 @@ void append_source_text(std::string& out, std::string_view s) {
 /// Columns `s` takes once shown by append_source_text.
 std::size_t display_width(std::string_view s) {
   std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size(); ++w) i += std::max<std::size_t>(1, utf8_sequence_length(s, i));
+  for (std::size_t i = 0; i < s.size(); ++w) {
+    i += std::max<std::size_t>(1, utf8_sequence_length(s, i));
+  }
   return w;
 }
 
@@ -238,7 +240,9 @@ std::string render_text(const Diagnostic& d, const RenderOptions& opts) {
     // cut at character boundaries.
     constexpr std::size_t kWindow = 100;
     std::size_t start = 0;
-    if (line.size() > kWindow && col > kWindow / 2) start = std::min(col - kWindow / 2, line.size());
+    if (line.size() > kWindow && col > kWindow / 2) {
+      start = std::min(col - kWindow / 2, line.size());
+    }
     std::size_t end = std::min(line.size(), start + kWindow);
     while (start > 0 && start < end && is_continuation(line[start])) ++start;
     while (end > start && end < line.size() && is_continuation(line[end])) --end;
@@ -251,7 +255,8 @@ std::string render_text(const Diagnostic& d, const RenderOptions& opts) {
     if (w.column > 0 && col >= start) {
       // Carets go under characters, not bytes.
       std::size_t pad = start > 0 ? 3 : 0;
-      std::size_t width = static_cast<std::size_t>(std::max(1, std::min(w.length, static_cast<int>(kWindow))));
+      std::size_t width =
+          static_cast<std::size_t>(std::max(1, std::min(w.length, static_cast<int>(kWindow))));
       if (col < end) {
         pad += display_width(line.substr(start, col - start));
         const std::size_t span = std::min(width, end - col);

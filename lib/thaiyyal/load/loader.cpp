@@ -81,8 +81,8 @@ class YamlLocator final : public SourceLocator {
     if (line < 0) return loc;
     loc.line = line + 1;
     loc.column = col + 1;
-    loc.length = static_cast<int>(token_length(file_->line_text(loc.line),
-                                               static_cast<std::size_t>(col)));
+    loc.length =
+        static_cast<int>(token_length(file_->line_text(loc.line), static_cast<std::size_t>(col)));
     return loc;
   }
 
@@ -166,15 +166,13 @@ class DocumentReader {
     return wf_.location(path, nullptr, at_key);
   }
 
-  void error(std::string code, std::string message, const std::vector<PathStep>& path,
-             const NodeSpec* node = nullptr, bool at_key = false) {
-    diags_.error(std::move(code), std::move(message), wf_.location(path, node, at_key));
+  diag::Diagnostic& error(std::string code, std::string message, const std::vector<PathStep>& path,
+                          const NodeSpec* node = nullptr, bool at_key = false) {
+    return diags_.error(std::move(code), std::move(message), wf_.location(path, node, at_key));
   }
 
   void read(const Value& doc, const LoadOptions& opts) {
     const Object& top = doc.as_object();
-    static const std::vector<std::string_view> kKnown = {"workflow_id", "nodes", "edges",
-                                                        "name", "description"};
     for (const auto& [key, value] : top) {
       if (key == "workflow_id" || key == "nodes" || key == "edges") continue;
       auto near = diag::spellcheck(key, {"workflow_id", "nodes", "edges"});
@@ -199,7 +197,8 @@ class DocumentReader {
         if (opts.max_nodes > 0 && arr->size() > opts.max_nodes) {
           error("too-many-nodes",
                 fmt::format("too many nodes: {} (limit: {})", arr->size(), opts.max_nodes),
-                {PathStep{"nodes", std::nullopt}}, nullptr, true);
+                {PathStep{"nodes", std::nullopt}}, nullptr, true)
+              .notes.push_back("raise the limit with --max-nodes N (0 = unlimited)");
         }
         wf_.nodes.reserve(arr->size());
         for (std::size_t i = 0; i < arr->size(); ++i) read_node((*arr)[i], i);
@@ -213,7 +212,8 @@ class DocumentReader {
         if (opts.max_edges > 0 && arr->size() > opts.max_edges) {
           error("too-many-edges",
                 fmt::format("too many edges: {} (limit: {})", arr->size(), opts.max_edges),
-                {PathStep{"edges", std::nullopt}}, nullptr, true);
+                {PathStep{"edges", std::nullopt}}, nullptr, true)
+              .notes.push_back("raise the limit with --max-edges N (0 = unlimited)");
         }
         wf_.edges.reserve(arr->size());
         for (std::size_t i = 0; i < arr->size(); ++i) read_edge((*arr)[i], i);
@@ -413,9 +413,9 @@ std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> fi
   }
   if (!doc.is_object()) {
     Location loc = wf.location({});
-    auto& d = diags.error("not-an-object",
-                          fmt::format("workflow must be a JSON object, got {}", kind_name(doc.kind())),
-                          loc);
+    auto& d = diags.error(
+        "not-an-object",
+        fmt::format("workflow must be a JSON object, got {}", kind_name(doc.kind())), loc);
     if (text.find_first_not_of(" \t\r\n", text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0) ==
         std::string_view::npos) {
       d.notes.push_back("the file is empty");

@@ -59,7 +59,9 @@ void check_text(std::string_view s) {
               fmt::format("control character 0x{:02X} is not allowed in YAML", c));
     }
     const std::size_t n = diag::utf8_sequence_length(s, i);
-    if (n == 0) fail_at(line, column, "invalid-utf8", fmt::format("invalid UTF-8 (byte 0x{:02X})", c));
+    if (n == 0) {
+      fail_at(line, column, "invalid-utf8", fmt::format("invalid UTF-8 (byte 0x{:02X})", c));
+    }
     i += n;
   }
 }
@@ -246,7 +248,8 @@ class Converter {
         double d = 0;
         const char* first = v.data() + (v[0] == '+' ? 1 : 0);
         auto res = std::from_chars(first, v.data() + v.size(), d);
-        if (res.ec == std::errc::result_out_of_range && !std::isfinite(std::strtod(s.c_str(), nullptr))) {
+        if (res.ec == std::errc::result_out_of_range &&
+            !std::isfinite(std::strtod(s.c_str(), nullptr))) {
           fail(n.Mark(), "number-out-of-range", "number out of range: " + s);
         }
         if (res.ec == std::errc::result_out_of_range) d = 0;
@@ -260,7 +263,8 @@ class Converter {
   double integer(const YAML::Node& n, const std::string& digits, int base) {
     double d = 0;
     for (char c : digits) {
-      const int v = is_digit(c) ? c - '0' : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
+      const int v =
+          is_digit(c) ? c - '0' : (std::tolower(static_cast<unsigned char>(c)) - 'a' + 10);
       d = d * base + v;
     }
     if (!std::isfinite(d)) fail(n.Mark(), "number-out-of-range", "number out of range");

@@ -134,16 +134,17 @@ TEST_SUITE("diag") {
     for (int i = 0; i < 100; ++i) wide += "\xC3\xA9";  // 200 bytes, 100 characters
     wide += "!";
     const std::string out = render_text(at(wide, 1, 201, 1));
-    CHECK(out == "f.json:1:201: error[c]: bad\n"
-                 "    1 | ..." +
-                     [] {
-                       std::string s;
-                       for (int i = 0; i < 25; ++i) s += "\xC3\xA9";
-                       return s;
-                     }() +
-                     "!\n"
-                     "      |    " +
-                     std::string(25, ' ') + "^\n");
+    CHECK(out ==
+          "f.json:1:201: error[c]: bad\n"
+          "    1 | ..." +
+              [] {
+                std::string s;
+                for (int i = 0; i < 25; ++i) s += "\xC3\xA9";
+                return s;
+              }() +
+              "!\n"
+              "      |    " +
+              std::string(25, ' ') + "^\n");
   }
 
   TEST_CASE("render: user text in messages cannot drive the terminal") {
@@ -183,26 +184,28 @@ TEST_SUITE("diag") {
     w.severity = Severity::Warning;
     w.code = "w";
     w.message = "m";
-    CHECK(render_text(w, color) ==
-          "\x1b[1m\x1b[0m\x1b[1;33mwarning[w]\x1b[0m: \x1b[1mm\x1b[0m\n");
+    CHECK(render_text(w, color) == "\x1b[1m\x1b[0m\x1b[1;33mwarning[w]\x1b[0m: \x1b[1mm\x1b[0m\n");
   }
 
   TEST_CASE("render_json: every field, and only known positions") {
     Diagnostic d = at("{}", 1, 2, 1, "say \"hi\"\n");
     d.severity = Severity::Warning;
     d.where.json_path = "$.a";
-    CHECK(render_json(d) ==
-          R"({"severity":"warning","code":"c","message":"say \"hi\"\n","file":"f.json","line":1,"column":2,"path":"$.a"})");
+    CHECK(
+        render_json(d) ==
+        R"({"severity":"warning","code":"c","message":"say \"hi\"\n","file":"f.json","line":1,"column":2,"path":"$.a"})");
     Diagnostic bare;
     bare.message = "m";
     CHECK(render_json(bare) == R"({"severity":"error","code":"","message":"m"})");
     bare.where.has_node = true;  // an empty node id is still a node id
     bare.notes = {"n1", "n\xFF"};
     CHECK(render_json(bare) ==
-          "{\"severity\":\"error\",\"code\":\"\",\"message\":\"m\",\"node_id\":\"\",\"notes\":[\"n1\",\"n\xEF\xBF\xBD\"]}");
+          "{\"severity\":\"error\",\"code\":\"\",\"message\":\"m\",\"node_id\":\"\",\"notes\":["
+          "\"n1\",\"n\xEF\xBF\xBD\"]}");
     Diagnostic file_only;
     file_only.where.file = std::make_shared<SourceFile>("<stdin>", "");
-    CHECK(render_json(file_only) == R"({"severity":"error","code":"","message":"","file":"<stdin>"})");
+    CHECK(render_json(file_only) ==
+          R"({"severity":"error","code":"","message":"","file":"<stdin>"})");
   }
 
   TEST_CASE("utf8_sequence_length accepts exactly well-formed UTF-8") {

@@ -26,7 +26,8 @@ TEST_SUITE("diag") {
   }
 
   TEST_CASE("suggestions for misspelled names") {
-    const std::vector<std::string_view> kinds = {"number", "text_input", "operation", "filter", "map"};
+    const std::vector<std::string_view> kinds = {"number", "text_input", "operation", "filter",
+                                                 "map"};
     CHECK(suggest("nubmer", kinds) == "number");
     CHECK(suggest("numbr", kinds) == "number");
     CHECK(suggest("NUMBER", kinds) == "number");  // case-insensitive exact match first

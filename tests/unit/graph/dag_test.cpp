@@ -139,12 +139,13 @@ TEST_SUITE("graph") {
 ]})");
     const auto b = build(wf);
     CHECK_FALSE(b.dag);
-    CHECK(b.out ==
-          "flow.json:2:3: error[cycle]: workflow contains cycles (circular dependencies): 'a' -> 'b' "
-          "-> 'a'\n"
-          "  in node 'a' at $.nodes[0]\n"
-          "    2 |   {\"id\": \"a\", \"type\": \"number\", \"data\": {\"value\": 1}},\n"
-          "      |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
+    CHECK(
+        b.out ==
+        "flow.json:2:3: error[cycle]: workflow contains cycles (circular dependencies): 'a' -> 'b' "
+        "-> 'a'\n"
+        "  in node 'a' at $.nodes[0]\n"
+        "    2 |   {\"id\": \"a\", \"type\": \"number\", \"data\": {\"value\": 1}},\n"
+        "      |   ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
   }
 
   TEST_CASE("longer cycles and nodes downstream of a cycle") {
@@ -198,16 +199,18 @@ TEST_SUITE("graph") {
   }
 
   TEST_CASE("self-loops") {
-    const Workflow wf = load_json(R"({"nodes": [{"id": "a", "type": "number", "data": {"value": 1}}],
+    const Workflow wf =
+        load_json(R"({"nodes": [{"id": "a", "type": "number", "data": {"value": 1}}],
 "edges": [{"id": "loop", "source": "a", "target": "a"}]})");
     const auto b = build(wf);
     CHECK_FALSE(b.dag);
-    CHECK(b.out ==
-          "flow.json:2:11: error[self-loop]: workflow contains cycles (circular dependencies): node "
-          "'a' has an edge to itself\n"
-          "  in node 'a' at $.edges[0]\n"
-          "    2 | \"edges\": [{\"id\": \"loop\", \"source\": \"a\", \"target\": \"a\"}]}\n"
-          "      |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
+    CHECK(
+        b.out ==
+        "flow.json:2:11: error[self-loop]: workflow contains cycles (circular dependencies): node "
+        "'a' has an edge to itself\n"
+        "  in node 'a' at $.edges[0]\n"
+        "    2 | \"edges\": [{\"id\": \"loop\", \"source\": \"a\", \"target\": \"a\"}]}\n"
+        "      |           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n");
   }
 
   TEST_CASE("unknown edge endpoints, with did-you-mean") {
@@ -221,20 +224,21 @@ TEST_SUITE("graph") {
 ]})");
     const auto b = build(wf);
     CHECK_FALSE(b.dag);
-    CHECK(b.out ==
-          "flow.json:5:26: error[unknown-node]: edge e1 references unknown source node 'fetch_usr'\n"
-          "  at $.edges[0].source\n"
-          "    5 |   {\"id\": \"e1\", \"source\": \"fetch_usr\", \"target\": \"sum\"},\n"
-          "      |                          ^^^^^^^^^^^\n"
-          "  note: did you mean 'fetch_user'?\n"
-          "flow.json:6:43: error[unknown-node]: edge e2 references unknown target node 'ghost'\n"
-          "  at $.edges[1].target\n"
-          "    6 |   {\"id\": \"e2\", \"source\": \"sum\", \"target\": \"ghost\"},\n"
-          "      |                                           ^^^^^^^\n"
-          "flow.json:7:14: error[unknown-node]: edge #2 references unknown source node 'nobody'\n"
-          "  at $.edges[2].source\n"
-          "    7 |   {\"source\": \"nobody\", \"target\": \"sum\"}\n"
-          "      |              ^^^^^^^^\n");
+    CHECK(
+        b.out ==
+        "flow.json:5:26: error[unknown-node]: edge e1 references unknown source node 'fetch_usr'\n"
+        "  at $.edges[0].source\n"
+        "    5 |   {\"id\": \"e1\", \"source\": \"fetch_usr\", \"target\": \"sum\"},\n"
+        "      |                          ^^^^^^^^^^^\n"
+        "  note: did you mean 'fetch_user'?\n"
+        "flow.json:6:43: error[unknown-node]: edge e2 references unknown target node 'ghost'\n"
+        "  at $.edges[1].target\n"
+        "    6 |   {\"id\": \"e2\", \"source\": \"sum\", \"target\": \"ghost\"},\n"
+        "      |                                           ^^^^^^^\n"
+        "flow.json:7:14: error[unknown-node]: edge #2 references unknown source node 'nobody'\n"
+        "  at $.edges[2].source\n"
+        "    7 |   {\"source\": \"nobody\", \"target\": \"sum\"}\n"
+        "      |              ^^^^^^^^\n");
   }
 
   TEST_CASE("an edge with both endpoints unknown reports both") {
@@ -266,34 +270,37 @@ TEST_SUITE("graph") {
   TEST_CASE("several structural problems are all reported") {
     const auto b = build(make({"a", "a", "b"}, {"a>zz", "b>b"}));
     CHECK_FALSE(b.dag);
-    CHECK(b.out ==
-          "error[duplicate-id]: duplicate node id: a\n"
-          "  in node 'a' at $.nodes[1]\n"
-          "error[unknown-node]: edge e0 references unknown target node 'zz'\n"
-          "  at $.edges[0].target\n"
-          "error[self-loop]: workflow contains cycles (circular dependencies): node 'b' has an edge "
-          "to itself\n"
-          "  in node 'b' at $.edges[1]\n");
+    CHECK(
+        b.out ==
+        "error[duplicate-id]: duplicate node id: a\n"
+        "  in node 'a' at $.nodes[1]\n"
+        "error[unknown-node]: edge e0 references unknown target node 'zz'\n"
+        "  at $.edges[0].target\n"
+        "error[self-loop]: workflow contains cycles (circular dependencies): node 'b' has an edge "
+        "to itself\n"
+        "  in node 'b' at $.edges[1]\n");
   }
 
   TEST_CASE("a cycle is reported along with the other structural problems") {
     const auto b = build(make({"a", "b", "c", "a", "d"}, {"b>c", "c>b", "d>d", "ghost>d", "a>b"}));
     CHECK_FALSE(b.dag);
-    CHECK(b.out ==
-          "error[duplicate-id]: duplicate node id: a\n"
-          "  in node 'a' at $.nodes[3]\n"
-          "error[self-loop]: workflow contains cycles (circular dependencies): node 'd' has an edge "
-          "to itself\n"
-          "  in node 'd' at $.edges[2]\n"
-          "error[unknown-node]: edge e3 references unknown source node 'ghost'\n"
-          "  at $.edges[3].source\n"
-          "error[cycle]: workflow contains cycles (circular dependencies): 'b' -> 'c' -> 'b'\n"
-          "  in node 'b' at $.nodes[1]\n");
+    CHECK(
+        b.out ==
+        "error[duplicate-id]: duplicate node id: a\n"
+        "  in node 'a' at $.nodes[3]\n"
+        "error[self-loop]: workflow contains cycles (circular dependencies): node 'd' has an edge "
+        "to itself\n"
+        "  in node 'd' at $.edges[2]\n"
+        "error[unknown-node]: edge e3 references unknown source node 'ghost'\n"
+        "  at $.edges[3].source\n"
+        "error[cycle]: workflow contains cycles (circular dependencies): 'b' -> 'c' -> 'b'\n"
+        "  in node 'b' at $.nodes[1]\n");
     // A self-loop alone is reported once, not also as a cycle.
-    CHECK(build(make({"a", "b"}, {"a>b", "b>b"})).out ==
-          "error[self-loop]: workflow contains cycles (circular dependencies): node 'b' has an edge "
-          "to itself\n"
-          "  in node 'b' at $.edges[1]\n");
+    CHECK(
+        build(make({"a", "b"}, {"a>b", "b>b"})).out ==
+        "error[self-loop]: workflow contains cycles (circular dependencies): node 'b' has an edge "
+        "to itself\n"
+        "  in node 'b' at $.edges[1]\n");
   }
 
   TEST_CASE("large graphs: long chains and wide fans build in linear time") {

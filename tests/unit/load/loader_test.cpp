@@ -34,7 +34,8 @@ Loaded json(std::string_view text, const LoadOptions& opts = {}) {
 
 /// The kind inferred for a node whose data is `data_json` and that has no type.
 std::string inferred(std::string_view data_json) {
-  const auto r = json(std::string(R"({"nodes":[{"id":"n","data":)") + std::string(data_json) + "}]}");
+  const auto r =
+      json(std::string(R"({"nodes":[{"id":"n","data":)") + std::string(data_json) + "}]}");
   REQUIRE(r.wf.has_value());
   REQUIRE(r.wf->nodes.size() == 1);
   CHECK(r.wf->nodes[0].type_inferred);
@@ -81,8 +82,8 @@ TEST_SUITE("load") {
   }
 
   TEST_CASE("empty and minimal documents") {
-    for (const char* text : {"{}", R"({"nodes": null, "edges": null})", R"({"nodes": [], "edges": []})",
-                             R"({"workflow_id": null})"}) {
+    for (const char* text : {"{}", R"({"nodes": null, "edges": null})",
+                             R"({"nodes": [], "edges": []})", R"({"workflow_id": null})"}) {
       INFO(text);
       const auto r = json(text);
       CHECK(r.out == "");
@@ -116,7 +117,9 @@ TEST_SUITE("load") {
           "      | ^^^^^^\n");
     r = json("42");
     CHECK(r.errors == 1);
-    CHECK(r.out.rfind("flow.json:1:1: error[not-an-object]: workflow must be a JSON object, got number\n", 0) == 0);
+    CHECK(r.out.rfind(
+              "flow.json:1:1: error[not-an-object]: workflow must be a JSON object, got number\n",
+              0) == 0);
   }
 
   TEST_CASE("syntax errors are reported with line, column and caret") {
@@ -127,10 +130,11 @@ TEST_SUITE("load") {
           "    3 |     {\"id\": \"a\",}\n"
           "      |                ^\n");
     r = json("");
-    CHECK(r.out ==
-          "flow.json:1:1: error[json-syntax]: failed to parse payload: unexpected end of JSON input\n"
-          "    1 | \n"
-          "      | ^\n");
+    CHECK(
+        r.out ==
+        "flow.json:1:1: error[json-syntax]: failed to parse payload: unexpected end of JSON input\n"
+        "    1 | \n"
+        "      | ^\n");
     r = json(R"({"nodes": [{"id": "a", "type": "num)");
     CHECK(r.out ==
           "flow.json:1:32: error[json-syntax]: failed to parse payload: unterminated string\n"
@@ -138,30 +142,35 @@ TEST_SUITE("load") {
           "      |                                ^\n");
     r = json("{\"a\": 1,\r\n \"a\": 2}");
     CHECK(r.out ==
-          "flow.json:2:2: error[duplicate-key]: failed to parse payload: duplicate key \"a\" in object\n"
+          "flow.json:2:2: error[duplicate-key]: failed to parse payload: duplicate key \"a\" in "
+          "object\n"
           "    2 |  \"a\": 2}\n"
           "      |  ^\n");
     r = json("{\"nodes\": [1e999]}");
-    CHECK(r.out ==
-          "flow.json:1:12: error[number-out-of-range]: failed to parse payload: number out of range: "
-          "1e999\n"
-          "    1 | {\"nodes\": [1e999]}\n"
-          "      |            ^\n");
+    CHECK(
+        r.out ==
+        "flow.json:1:12: error[number-out-of-range]: failed to parse payload: number out of range: "
+        "1e999\n"
+        "    1 | {\"nodes\": [1e999]}\n"
+        "      |            ^\n");
   }
 
   TEST_CASE("nesting depth of the document is limited") {
-    const std::string deep = "{\"nodes\": " + std::string(10000, '[') + std::string(10000, ']') + "}";
+    const std::string deep =
+        "{\"nodes\": " + std::string(10000, '[') + std::string(10000, ']') + "}";
     auto r = json(deep);
     CHECK_FALSE(r.wf);
-    CHECK(r.out.rfind("flow.json:1:522: error[nesting-too-deep]: failed to parse payload: nesting too "
-                      "deep: more than 512 levels\n",
-                      0) == 0);
+    CHECK(r.out.rfind(
+              "flow.json:1:522: error[nesting-too-deep]: failed to parse payload: nesting too "
+              "deep: more than 512 levels\n",
+              0) == 0);
     LoadOptions o;
     o.max_depth = 3;
     r = json(R"({"nodes": [{"id": "a", "data": {"value": 1}}]})", o);
-    CHECK(r.out.rfind("flow.json:1:32: error[nesting-too-deep]: failed to parse payload: nesting too "
-                      "deep: more than 3 levels\n",
-                      0) == 0);
+    CHECK(
+        r.out.rfind("flow.json:1:32: error[nesting-too-deep]: failed to parse payload: nesting too "
+                    "deep: more than 3 levels\n",
+                    0) == 0);
   }
 
   TEST_CASE("workflow_id must be a string") {
@@ -205,22 +214,28 @@ TEST_SUITE("load") {
     CHECK(r.wf->nodes[0].index == 2);
     CHECK(r.wf->edges.empty());
     CHECK(r.out ==
-          "flow.json:2:13: error[invalid-node]: failed to unmarshal node: node must be an object, got "
+          "flow.json:2:13: error[invalid-node]: failed to unmarshal node: node must be an object, "
+          "got "
           "null\n"
           "  at $.nodes[0]\n"
-          "    2 |   \"nodes\": [null, 3, {\"id\": \"a\", \"type\": \"number\", \"data\": {\"value\": 1}}],\n"
+          "    2 |   \"nodes\": [null, 3, {\"id\": \"a\", \"type\": \"number\", \"data\": "
+          "{\"value\": 1}}],\n"
           "      |             ^^^^\n"
-          "flow.json:2:19: error[invalid-node]: failed to unmarshal node: node must be an object, got "
+          "flow.json:2:19: error[invalid-node]: failed to unmarshal node: node must be an object, "
+          "got "
           "number\n"
           "  at $.nodes[1]\n"
-          "    2 |   \"nodes\": [null, 3, {\"id\": \"a\", \"type\": \"number\", \"data\": {\"value\": 1}}],\n"
+          "    2 |   \"nodes\": [null, 3, {\"id\": \"a\", \"type\": \"number\", \"data\": "
+          "{\"value\": 1}}],\n"
           "      |                   ^\n"
-          "flow.json:3:13: error[invalid-edge]: failed to unmarshal edge: edge must be an object, got "
+          "flow.json:3:13: error[invalid-edge]: failed to unmarshal edge: edge must be an object, "
+          "got "
           "null\n"
           "  at $.edges[0]\n"
           "    3 |   \"edges\": [null, [\"a\", \"a\"]]\n"
           "      |             ^^^^\n"
-          "flow.json:3:19: error[invalid-edge]: failed to unmarshal edge: edge must be an object, got "
+          "flow.json:3:19: error[invalid-edge]: failed to unmarshal edge: edge must be an object, "
+          "got "
           "array\n"
           "  at $.edges[1]\n"
           "    3 |   \"edges\": [null, [\"a\", \"a\"]]\n"
@@ -354,7 +369,8 @@ TEST_SUITE("load") {
     CHECK(r.out ==
           "flow.json:1:2: warning[unknown-key]: unknown top-level key 'Nodes' is ignored\n"
           "  at $.Nodes\n"
-          "    1 | {\"Nodes\": [{\"id\": \"n\", \"type\": \"number\", \"data\": {\"value\": 1}}], \"edges\": []}\n"
+          "    1 | {\"Nodes\": [{\"id\": \"n\", \"type\": \"number\", \"data\": {\"value\": 1}}], "
+          "\"edges\": []}\n"
           "      |  ^^^^^^^\n"
           "  note: did you mean 'nodes'? keys are case-sensitive\n");
     r = json(R"({"EDGES": [], "workflowId": "x", "WORKFLOW_ID": "y"})");
@@ -404,12 +420,14 @@ TEST_SUITE("load") {
           "  at $.edges[8].id\n"
           "   10 |   {\"id\": 7, \"source\": \"a\", \"target\": \"b\"},\n"
           "      |          ^\n"
-          "flow.json:11:41: error[wrong-type]: failed to unmarshal edge: target must be a string, got "
+          "flow.json:11:41: error[wrong-type]: failed to unmarshal edge: target must be a string, "
+          "got "
           "number\n"
           "  at $.edges[9].target\n"
           "   11 |   {\"id\": \"e9\", \"source\": \"a\", \"target\": 2, \"sourceHandle\": true}\n"
           "      |                                         ^\n"
-          "flow.json:11:60: error[wrong-type]: failed to unmarshal edge: sourceHandle must be a string, "
+          "flow.json:11:60: error[wrong-type]: failed to unmarshal edge: sourceHandle must be a "
+          "string, "
           "got boolean\n"
           "  at $.edges[9].sourceHandle\n"
           "   11 |   {\"id\": \"e9\", \"source\": \"a\", \"target\": 2, \"sourceHandle\": true}\n"
@@ -434,10 +452,13 @@ TEST_SUITE("load") {
           "  at $.nodes\n"
           "    1 | {\"nodes\": [\n"
           "      |  ^^^^^^^\n"
+          "  note: raise the limit with --max-nodes N (0 = unlimited)\n"
           "flow.json:6:1: error[too-many-edges]: too many edges: 2 (limit: 1)\n"
           "  at $.edges\n"
-          "    6 | \"edges\": [{\"source\": \"a\", \"target\": \"b\"}, {\"source\": \"b\", \"target\": \"c\"}]}\n"
-          "      | ^^^^^^^\n");
+          "    6 | \"edges\": [{\"source\": \"a\", \"target\": \"b\"}, {\"source\": \"b\", "
+          "\"target\": \"c\"}]}\n"
+          "      | ^^^^^^^\n"
+          "  note: raise the limit with --max-edges N (0 = unlimited)\n");
     // At the limit is fine, and 0 means unlimited.
     o.max_nodes = 3;
     o.max_edges = 2;
@@ -454,8 +475,8 @@ TEST_SUITE("load") {
     many += "]}";
     r = json(many);
     CHECK(r.errors == 1);
-    CHECK(r.out.rfind("flow.json:1:2: error[too-many-nodes]: too many nodes: 1001 (limit: 1000)\n", 0) ==
-          0);
+    CHECK(r.out.rfind("flow.json:1:2: error[too-many-nodes]: too many nodes: 1001 (limit: 1000)\n",
+                      0) == 0);
   }
 
   TEST_CASE("payload too large") {
@@ -624,13 +645,15 @@ TEST_SUITE("load") {
     REQUIRE(r.wf);
     const Workflow& wf = *r.wf;
     auto pos = [](const diag::Location& l) {
-      return std::to_string(l.line) + ":" + std::to_string(l.column) + "+" + std::to_string(l.length) +
-             " " + l.json_path + (l.has_node ? " node " + l.node_id : "");
+      return std::to_string(l.line) + ":" + std::to_string(l.column) + "+" +
+             std::to_string(l.length) + " " + l.json_path +
+             (l.has_node ? " node " + l.node_id : "");
     };
     CHECK(pos(wf.node_location(wf.nodes[0])) == "3:5+51 $.nodes[0] node a");
     CHECK(pos(wf.node_location(wf.nodes[1])) == "4:5+1 $.nodes[1] node b");
     CHECK(pos(wf.node_location(wf.nodes[1], "value")) == "8:18+5 $.nodes[1].data.value node b");
-    CHECK(pos(wf.node_location(wf.nodes[1], "value", true)) == "8:9+7 $.nodes[1].data.value node b");
+    CHECK(pos(wf.node_location(wf.nodes[1], "value", true)) ==
+          "8:9+7 $.nodes[1].data.value node b");
     CHECK(pos(wf.node_location(wf.nodes[0], "value")) == "3:53+1 $.nodes[0].data.value node a");
     CHECK(pos(wf.location(edge_path(0, "target"))) == "13:43+3 $.edges[0].target");
     CHECK(pos(wf.location(edge_path(0))) == "13:5+42 $.edges[0]");

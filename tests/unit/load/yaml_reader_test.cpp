@@ -123,7 +123,8 @@ TEST_SUITE("load") {
 
   TEST_CASE("yaml: multi-document files and empty input") {
     CHECK(yaml("a: 1\n---\nb: 2\n") ==
-          "yaml-syntax@3:1: the file holds several YAML documents; a workflow file holds exactly one");
+          "yaml-syntax@3:1: the file holds several YAML documents; a workflow file holds exactly "
+          "one");
     CHECK(yaml("---\na: 1\n...\n") == R"({"a":1})");
     CHECK(yaml("---\na: 1\n") == R"({"a":1})");
     CHECK(yaml("") == "null");
@@ -160,7 +161,8 @@ TEST_SUITE("load") {
           "prevent exponential expansion)");
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
     // A few references to a short anchor are fine.
-    CHECK(yaml("d: &d {k: v}\nx: [*d, *d, *d]\n") == R"({"d":{"k":"v"},"x":[{"k":"v"},{"k":"v"},{"k":"v"}]})");
+    CHECK(yaml("d: &d {k: v}\nx: [*d, *d, *d]\n") ==
+          R"({"d":{"k":"v"},"x":[{"k":"v"},{"k":"v"},{"k":"v"}]})");
   }
 
   TEST_CASE("yaml: nesting limit") {
@@ -174,7 +176,8 @@ TEST_SUITE("load") {
     const std::string flow = "v: " + std::string(10000, '[') + std::string(10000, ']');
     CHECK(yaml(flow) == "nesting-too-deep@0:0: nesting too deep: more than 499 levels");
     std::string block;
-    for (int i = 0; i < 3000; ++i) block += std::string(static_cast<std::size_t>(i) * 2, ' ') + "k:\n";
+    for (int i = 0; i < 3000; ++i)
+      block += std::string(static_cast<std::size_t>(i) * 2, ' ') + "k:\n";
     CHECK(yaml(block) == "nesting-too-deep@0:0: nesting too deep: more than 499 levels");
   }
 
@@ -196,7 +199,8 @@ TEST_SUITE("load") {
     CHECK(yaml("a: 'it''s'\nb: \"say \\\"hi\\\"\"\nc: don't\n") ==
           R"({"a":"it's","b":"say \"hi\"","c":"don't"})");
     CHECK(yaml("a: 'line\n  two'\n") == R"({"a":"line two"})");
-    CHECK(yaml("\xEF\xBB\xBF" "a: 'x'\nb: \"y\"\n") == R"({"a":"x","b":"y"})");
+    CHECK(yaml("\xEF\xBB\xBF"
+               "a: 'x'\nb: \"y\"\n") == R"({"a":"x","b":"y"})");
   }
 
   TEST_CASE("yaml: text must be UTF-8 without control characters") {
@@ -204,9 +208,11 @@ TEST_SUITE("load") {
     CHECK(yaml("a: 1\nb: \xC3\n") == "invalid-utf8@2:4: invalid UTF-8 (byte 0xC3)");
     CHECK(yaml(std::string("a: 1\n\0b: 2\n", 11)) ==
           "control-character@2:1: control character 0x00 is not allowed in YAML");
-    CHECK(yaml("a: \x1B[1m\n") == "control-character@1:4: control character 0x1B is not allowed in YAML");
+    CHECK(yaml("a: \x1B[1m\n") ==
+          "control-character@1:4: control character 0x1B is not allowed in YAML");
     CHECK(yaml("a: caf\xC3\xA9\n") == "{\"a\":\"caf\xC3\xA9\"}");
-    CHECK(yaml("\xEF\xBB\xBF" "a: 1\n") == R"({"a":1})");
+    CHECK(yaml("\xEF\xBB\xBF"
+               "a: 1\n") == R"({"a":1})");
     CHECK(yaml("a:\t1\r\n") == R"({"a":1})");
   }
 
@@ -252,27 +258,29 @@ edges:
           "  at $.nodes[0].id\n"
           "    2 |   - id: 1\n"
           "      |         ^\n");
-    CHECK(load_yaml("nodes:\n  - ~\n  - {id: a, data: [1, 2]}\n") ==
-          "flow.yaml:2:5: error[invalid-node]: failed to unmarshal node: node must be an object, got "
-          "null\n"
-          "  at $.nodes[0]\n"
-          "    2 |   - ~\n"
-          "      |     ^\n"
-          "flow.yaml:3:19: error[wrong-type]: failed to unmarshal data for node a (type ): data must "
-          "be an object, got array\n"
-          "  at $.nodes[1].data\n"
-          "    3 |   - {id: a, data: [1, 2]}\n"
-          "      |                   ^^^^^^\n");
-    CHECK(load_yaml("workflow_id: [x]\nedges:\n  - {source: a, target: {b: 1}}\n") ==
-          "flow.yaml:1:14: error[wrong-type]: workflow_id must be a string, got array\n"
-          "  at $.workflow_id\n"
-          "    1 | workflow_id: [x]\n"
-          "      |              ^^^\n"
-          "flow.yaml:3:25: error[wrong-type]: failed to unmarshal edge: target must be a string, got "
-          "object\n"
-          "  at $.edges[0].target\n"
-          "    3 |   - {source: a, target: {b: 1}}\n"
-          "      |                         ^^^^^^\n");
+    CHECK(
+        load_yaml("nodes:\n  - ~\n  - {id: a, data: [1, 2]}\n") ==
+        "flow.yaml:2:5: error[invalid-node]: failed to unmarshal node: node must be an object, got "
+        "null\n"
+        "  at $.nodes[0]\n"
+        "    2 |   - ~\n"
+        "      |     ^\n"
+        "flow.yaml:3:19: error[wrong-type]: failed to unmarshal data for node a (type ): data must "
+        "be an object, got array\n"
+        "  at $.nodes[1].data\n"
+        "    3 |   - {id: a, data: [1, 2]}\n"
+        "      |                   ^^^^^^\n");
+    CHECK(
+        load_yaml("workflow_id: [x]\nedges:\n  - {source: a, target: {b: 1}}\n") ==
+        "flow.yaml:1:14: error[wrong-type]: workflow_id must be a string, got array\n"
+        "  at $.workflow_id\n"
+        "    1 | workflow_id: [x]\n"
+        "      |              ^^^\n"
+        "flow.yaml:3:25: error[wrong-type]: failed to unmarshal edge: target must be a string, got "
+        "object\n"
+        "  at $.edges[0].target\n"
+        "    3 |   - {source: a, target: {b: 1}}\n"
+        "      |                         ^^^^^^\n");
     CHECK(load_yaml("Nodes: []\n") ==
           "flow.yaml:1:1: warning[unknown-key]: unknown top-level key 'Nodes' is ignored\n"
           "  at $.Nodes\n"
@@ -292,11 +300,13 @@ edges:
           "  at $.nodes\n"
           "    2 | nodes: 1\n"
           "      |        ^\n");
-    CHECK(load_yaml("\xEF\xBB\xBF" "a: .nan\n") ==
-          "flow.yaml:1:7: error[non-finite-number]: failed to parse payload: '.nan' is not a finite "
-          "number; infinities and NaN are not supported\n"
-          "    1 | a: .nan\n"
-          "      |    ^\n");
+    CHECK(
+        load_yaml("\xEF\xBB\xBF"
+                  "a: .nan\n") ==
+        "flow.yaml:1:7: error[non-finite-number]: failed to parse payload: '.nan' is not a finite "
+        "number; infinities and NaN are not supported\n"
+        "    1 | a: .nan\n"
+        "      |    ^\n");
     CHECK(load_yaml("\xEF\xBB\xBF\x01") ==
           "flow.yaml:1:4: error[control-character]: failed to parse payload: control character "
           "0x01 is not allowed in YAML\n"
@@ -321,20 +331,22 @@ edges:
           "  at $.edges[0].sourceHandle\n"
           "    2 |   - {source: a, target: b, sourceHandle: 12}\n"
           "      |                                          ^^\n");
-    CHECK(load_yaml("edges:\n  - [source, a]\n") ==
-          "flow.yaml:2:5: error[invalid-edge]: failed to unmarshal edge: edge must be an object, got "
-          "array\n"
-          "  at $.edges[0]\n"
-          "    2 |   - [source, a]\n"
-          "      |     ^^^^^^^^^^^\n");
+    CHECK(
+        load_yaml("edges:\n  - [source, a]\n") ==
+        "flow.yaml:2:5: error[invalid-edge]: failed to unmarshal edge: edge must be an object, got "
+        "array\n"
+        "  at $.edges[0]\n"
+        "    2 |   - [source, a]\n"
+        "      |     ^^^^^^^^^^^\n");
   }
 
   TEST_CASE("workflow from yaml: parse errors name the file position") {
-    CHECK(load_yaml("nodes:\n  - id: a\n    data: {value: .nan}\n") ==
-          "flow.yaml:3:19: error[non-finite-number]: failed to parse payload: '.nan' is not a finite "
-          "number; infinities and NaN are not supported\n"
-          "    3 |     data: {value: .nan}\n"
-          "      |                   ^\n");
+    CHECK(
+        load_yaml("nodes:\n  - id: a\n    data: {value: .nan}\n") ==
+        "flow.yaml:3:19: error[non-finite-number]: failed to parse payload: '.nan' is not a finite "
+        "number; infinities and NaN are not supported\n"
+        "    3 |     data: {value: .nan}\n"
+        "      |                   ^\n");
     CHECK(load_yaml("nodes:\n  - id: a\n    id: b\n") ==
           "flow.yaml:3:5: error[duplicate-key]: failed to parse payload: duplicate key \"id\" in "
           "mapping\n"

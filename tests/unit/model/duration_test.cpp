@@ -113,9 +113,9 @@ TEST_SUITE("model") {
   }
 
   TEST_CASE("go durations: format then parse round trips") {
-    for (std::int64_t ns : {std::int64_t{1}, std::int64_t{1500}, std::int64_t{2500000},
-                            std::int64_t{90000000000}, std::int64_t{7200000000000},
-                            std::int64_t{3600500000000}, std::int64_t{-1500000000}}) {
+    for (std::int64_t ns :
+         {std::int64_t{1}, std::int64_t{1500}, std::int64_t{2500000}, std::int64_t{90000000000},
+          std::int64_t{7200000000000}, std::int64_t{3600500000000}, std::int64_t{-1500000000}}) {
       INFO(ns);
       CHECK(go(format_go_duration(Nanos(ns))) == ns);
     }

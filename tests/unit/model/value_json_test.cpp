@@ -43,8 +43,9 @@ TEST_SUITE("model") {
     CHECK(parse_json(R"("\uD83D\uDE00")").as_string() == "\xF0\x9F\x98\x80");
     CHECK(parse_json(R"("\ud83dx")").as_string() == "\xEF\xBF\xBDx");
     CHECK(parse_json(R"("\ude00")").as_string() == "\xEF\xBF\xBD");
-    CHECK(parse_json(R"("\ud83d\u0041")").as_string() == "\xEF\xBF\xBD"
-                                                         "A");
+    CHECK(parse_json(R"("\ud83d\u0041")").as_string() ==
+          "\xEF\xBF\xBD"
+          "A");
     CHECK(parse_json(R"("\ud83d\ud83d\ude00")").as_string() == "\xEF\xBF\xBD\xF0\x9F\x98\x80");
   }
 
@@ -55,16 +56,20 @@ TEST_SUITE("model") {
     CHECK(parse_error("\"\xC3\"") == "json-syntax@1: invalid UTF-8 in string");  // cut short
     CHECK(parse_error("\"\xC3") == "json-syntax@1: invalid UTF-8 in string");
     CHECK(parse_error("\"\xC0\x80\"") == "json-syntax@1: invalid UTF-8 in string");  // overlong
-    CHECK(parse_error("\"\xED\xA0\x80\"") == "json-syntax@1: invalid UTF-8 in string");  // surrogate
+    CHECK(parse_error("\"\xED\xA0\x80\"") ==
+          "json-syntax@1: invalid UTF-8 in string");  // surrogate
     CHECK(parse_error("\"\xF4\x90\x80\x80\"") == "json-syntax@1: invalid UTF-8 in string");
     CHECK(parse_error("\"\x80\"") == "json-syntax@1: invalid UTF-8 in string");
     // Outside strings a non-ASCII byte is a syntax error naming the byte.
-    CHECK(parse_error("\xFF") == "json-syntax@0: unexpected byte 0xFF where a JSON value was expected");
+    CHECK(parse_error("\xFF") ==
+          "json-syntax@0: unexpected byte 0xFF where a JSON value was expected");
   }
 
   TEST_CASE("json parser: control characters must be escaped") {
-    CHECK(parse_error("\"a\tb\"") == "json-syntax@2: control character in string (must be escaped)");
-    CHECK(parse_error("\"a\nb\"") == "json-syntax@2: control character in string (must be escaped)");
+    CHECK(parse_error("\"a\tb\"") ==
+          "json-syntax@2: control character in string (must be escaped)");
+    CHECK(parse_error("\"a\nb\"") ==
+          "json-syntax@2: control character in string (must be escaped)");
     CHECK(parse_error(std::string("\"a\0b\"", 5)) ==
           "json-syntax@2: control character in string (must be escaped)");
     CHECK(parse_json("\"a\x7F\"").as_string() == "a\x7F");  // DEL is allowed raw
@@ -78,7 +83,8 @@ TEST_SUITE("model") {
           "json-syntax@1: unexpected byte 0xEF where a JSON value was expected");
     CHECK(parse_error("\xEF\xBB\xBF") == "json-syntax@3: unexpected end of JSON input");
     // Form feed and vertical tab are not JSON white space.
-    CHECK(parse_error("\f1") == "json-syntax@0: unexpected byte 0x0C where a JSON value was expected");
+    CHECK(parse_error("\f1") ==
+          "json-syntax@0: unexpected byte 0x0C where a JSON value was expected");
   }
 
   TEST_CASE("json parser: numbers") {
@@ -88,8 +94,7 @@ TEST_SUITE("model") {
     CHECK(parse_json("-12.5e+2").as_number() == -1250);
     CHECK(parse_json("1E2").as_number() == 100);
     CHECK(parse_json("0.1").as_number() == 0.1);
-    CHECK(parse_json("1.7976931348623157e308").as_number() ==
-          std::numeric_limits<double>::max());
+    CHECK(parse_json("1.7976931348623157e308").as_number() == std::numeric_limits<double>::max());
     CHECK(parse_json("9007199254740993").as_number() == 9007199254740992.0);  // rounds to even
     // Underflow is harmless: it becomes zero (with the sign kept) or a subnormal.
     CHECK(parse_json("1e-400").as_number() == 0);
@@ -147,7 +152,8 @@ TEST_SUITE("model") {
           "json-syntax@7: expected ',' or '}' in object, got '\"'");
     CHECK(parse_error(R"({"a":1})") == "parsed: {\"a\":1}");
     CHECK(parse_error("{} {}") == "json-syntax@3: unexpected '{' after the JSON value");
-    CHECK(parse_error("// c\n{}") == "json-syntax@0: unexpected '/' where a JSON value was expected");
+    CHECK(parse_error("// c\n{}") ==
+          "json-syntax@0: unexpected '/' where a JSON value was expected");
   }
 
   TEST_CASE("json parser: nesting limit") {
@@ -156,7 +162,8 @@ TEST_SUITE("model") {
     CHECK(roundtrip("[[[[]]]]") == "[[[[]]]]");
     CHECK(to_json(parse_json("[[[[]]]]", o)) == "[[[[]]]]");
     CHECK(to_json(parse_json(R"({"a":{"b":[{}]}})", o)) == R"({"a":{"b":[{}]}})");
-    CHECK(parse_error("[[[[[]]]]]", o) == "nesting-too-deep@4: nesting too deep: more than 4 levels");
+    CHECK(parse_error("[[[[[]]]]]", o) ==
+          "nesting-too-deep@4: nesting too deep: more than 4 levels");
     CHECK(parse_error(R"({"a":{"b":[{"c":[]}]}})", o) ==
           "nesting-too-deep@16: nesting too deep: more than 4 levels");
     // The default limit is 512; 10,000 levels fail fast instead of overflowing the stack.
@@ -206,7 +213,8 @@ TEST_SUITE("model") {
 })");
     pretty.sort_keys = true;
     pretty.indent = 1;
-    CHECK(to_json(parse_json(R"({"b":1,"a":[2]})"), pretty) == "{\n \"a\": [\n  2\n ],\n \"b\": 1\n}");
+    CHECK(to_json(parse_json(R"({"b":1,"a":[2]})"), pretty) ==
+          "{\n \"a\": [\n  2\n ],\n \"b\": 1\n}");
     // Sorting is byte-wise: upper case before lower case, "10" before "2".
     CHECK(to_json(parse_json(R"({"b":1,"a":2,"B":3,"2":4,"10":5})"), sorted) ==
           R"({"10":5,"2":4,"B":3,"a":2,"b":1})");
@@ -241,8 +249,9 @@ TEST_SUITE("model") {
   TEST_CASE("json round trip of every kind") {
     const std::string text =
         R"({"n":null,"t":true,"f":false,"i":-7,"d":2.5,"s":"\u00e9\n","a":[[],{}],"o":{"k":[1]}})";
-    CHECK(roundtrip(text) == "{\"n\":null,\"t\":true,\"f\":false,\"i\":-7,\"d\":2.5,\"s\":\"\xC3\xA9\\n\","
-                             "\"a\":[[],{}],\"o\":{\"k\":[1]}}");
+    CHECK(roundtrip(text) ==
+          "{\"n\":null,\"t\":true,\"f\":false,\"i\":-7,\"d\":2.5,\"s\":\"\xC3\xA9\\n\","
+          "\"a\":[[],{}],\"o\":{\"k\":[1]}}");
     CHECK(parse_json(text) == parse_json(roundtrip(text)));
   }
 
