@@ -30,6 +30,9 @@ std::string render_json(const Diagnostic& d);
 /// surrogates and values past U+10FFFF included). Requires i < s.size().
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
 
+/// Appends code point `cp` (at most U+10FFFF) encoded as UTF-8.
+void append_utf8(std::string& out, char32_t cp);
+
 /// Appends `s` to `out` as a JSON string literal (quotes included). Control
 /// characters are escaped; invalid UTF-8 is replaced by U+FFFD.
 void append_json_string(std::string& out, std::string_view s);

@@ -217,43 +217,6 @@ Value split_string(const Ctx& cx, const std::string& s, const std::string& sep) 
   return Value(std::move(out));
 }
 
-/// Strict deep equality for unique(): no step cost, shared parts compare at once.
-bool same(const Value& a, const Value& b) {
-  if (a.kind() != b.kind()) return false;
-  switch (a.kind()) {
-    case Kind::Null:
-      return true;
-    case Kind::Bool:
-      return a.as_bool() == b.as_bool();
-    case Kind::Number:
-      return a.as_number() == b.as_number();
-    case Kind::String:
-      return a.as_string() == b.as_string();
-    case Kind::Array: {
-      if (a.array_ptr() == b.array_ptr()) return true;
-      const auto& x = a.as_array();
-      const auto& y = b.as_array();
-      if (x.size() != y.size()) return false;
-      for (std::size_t i = 0; i < x.size(); ++i) {
-        if (!same(x[i], y[i])) return false;
-      }
-      return true;
-    }
-    case Kind::Object: {
-      if (a.object_ptr() == b.object_ptr()) return true;
-      const auto& x = a.as_object();
-      const auto& y = b.as_object();
-      if (x.size() != y.size()) return false;
-      for (const auto& [k, v] : x) {
-        const Value* w = y.find(k);
-        if (!w || !same(v, *w)) return false;
-      }
-      return true;
-    }
-  }
-  return false;
-}
-
 std::size_t mix(std::size_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdULL;
@@ -261,7 +224,7 @@ std::size_t mix(std::size_t h) {
   return h;
 }
 
-/// A hash consistent with same(); shared arrays and objects are hashed once.
+/// A hash consistent with Value's operator==; shared arrays and objects are hashed once.
 std::size_t hash_value(const Value& v, std::unordered_map<const void*, std::size_t>& memo) {
   switch (v.kind()) {
     case Kind::Null:
@@ -394,7 +357,7 @@ void fn_unique(const Ctx& cx, Args a, Value& out) {
     const std::size_t h = hash_value(e, memo);
     bool dup = false;
     auto [lo, hi] = seen.equal_range(h);
-    for (auto it = lo; it != hi && !dup; ++it) dup = same(r[it->second], e);
+    for (auto it = lo; it != hi && !dup; ++it) dup = r[it->second] == e;
     if (dup) continue;
     seen.emplace(h, r.size());
     r.push_back(e);

@@ -185,51 +185,10 @@ class Parser {
     return v;
   }
 
-  static void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   /// Validates one UTF-8 sequence at pos_ and copies it.
   void copy_utf8(std::string& out) {
-    const auto c = static_cast<unsigned char>(s_[pos_]);
-    std::size_t n = 0;
-    unsigned cp = 0;
-    if ((c & 0xE0) == 0xC0) {
-      n = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      n = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      n = 4;
-      cp = c & 0x07;
-    } else {
-      fail("invalid UTF-8 in string");
-    }
-    if (pos_ + n > s_.size()) fail("invalid UTF-8 in string");
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto cc = static_cast<unsigned char>(s_[pos_ + k]);
-      if ((cc & 0xC0) != 0x80) fail("invalid UTF-8 in string");
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      fail("invalid UTF-8 in string");
-    }
+    const std::size_t n = diag::utf8_sequence_length(s_, pos_);
+    if (n == 0) fail("invalid UTF-8 in string");
     out.append(s_.substr(pos_, n));
     pos_ += n;
   }
@@ -309,7 +268,7 @@ class Parser {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             cp = 0xFFFD;
           }
-          append_utf8(out, cp);
+          diag::append_utf8(out, static_cast<char32_t>(cp));
           break;
         }
         default:
