@@ -1,7 +1,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
+#include <vector>
 #include <exception>
 #include <iostream>
 
@@ -9,6 +12,7 @@
 #include "common.h"
 #include "exit_codes.h"
 #include "thaiyyal/diag/diagnostic.h"
+#include "thaiyyal/diag/spellcheck.h"
 
 namespace {
 
@@ -42,13 +46,37 @@ int main(int argc, char** argv) {
     }
     for (auto* sub : app.get_subcommands({})) {
       if (sub->get_name() == help_topic) {
-        std::cout << sub->help();
+        std::cout << sub->help("thaiyyal");
         return;
       }
     }
     std::cerr << fmt::format("thaiyyal: unknown command '{}'\n", help_topic);
     exit_code = kExitUsage;
   });
+
+  // An unknown first word is a mistyped command, not a missing one: say so, and
+  // suggest the closest command.
+  if (argc <= 1) {
+    std::fputs(app.help().c_str(), stderr);
+    return kExitUsage;
+  }
+  if (argv[1][0] != '-') {
+    std::vector<std::string_view> names;
+    const std::string_view word = argv[1];
+    bool known = false;
+    for (auto* sub : app.get_subcommands({})) {
+      names.push_back(sub->get_name());
+      known = known || sub->check_name(std::string(word));
+    }
+    if (!known) {
+      std::string message = fmt::format("thaiyyal: unknown command '{}'", word);
+      if (auto guess = thaiyyal::diag::spellcheck(word, names)) {
+        message += fmt::format(" (did you mean '{}'?)", *guess);
+      }
+      std::fprintf(stderr, "%s\nRun 'thaiyyal --help' for the list of commands.\n", message.c_str());
+      return kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);

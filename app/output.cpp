@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "thaiyyal/diag/render.h"
 #include "thaiyyal/model/duration.h"
@@ -58,44 +59,73 @@ bool is_empty_container(const Value& v) {
   return false;
 }
 
-void emit(std::string& out, const Value& v, int indent);
+/// Text being written: flushed to `file` in chunks when one is set.
+struct Out {
+  std::string text;
+  std::FILE* file = nullptr;
+  void maybe_flush() {
+    if (file && text.size() >= (64u << 10)) {
+      std::fwrite(text.data(), 1, text.size(), file);
+      text.clear();
+    }
+  }
+};
 
-void emit_child(std::string& out, const Value& v, int indent) {
+void emit(Out& out, const Value& v, int indent);
+
+void emit_child(Out& out, const Value& v, int indent) {
   if ((v.is_array() || v.is_object()) && !is_empty_container(v)) {
-    out += '\n';
+    out.text += '\n';
     emit(out, v, indent);
   } else {
-    out += ' ';
+    out.text += ' ';
     if (v.is_array()) {
-      out += "[]";
+      out.text += "[]";
     } else if (v.is_object()) {
-      out += "{}";
+      out.text += "{}";
     } else {
-      scalar(out, v);
+      scalar(out.text, v);
     }
-    out += '\n';
+    out.text += '\n';
   }
 }
 
-void emit(std::string& out, const Value& v, int indent) {
+void emit(Out& out, const Value& v, int indent) {
   const std::string pad(static_cast<std::size_t>(indent), ' ');
   if (const auto* a = v.if_array()) {
     for (const auto& e : *a) {
-      out += pad;
-      out += '-';
+      out.maybe_flush();
+      out.text += pad;
+      out.text += '-';
       emit_child(out, e, indent + 2);
     }
   } else if (const auto* o = v.if_object()) {
     for (const auto& [k, e] : *o) {
-      out += pad;
+      out.maybe_flush();
+      out.text += pad;
       if (needs_quotes(k)) {
-        diag::append_json_string(out, k);
+        diag::append_json_string(out.text, k);
       } else {
-        out += k;
+        out.text += k;
       }
-      out += ':';
+      out.text += ':';
       emit_child(out, e, indent + 2);
     }
+  }
+}
+
+void write_yaml_to(Out& out, const Value& v) {
+  if ((v.is_array() || v.is_object()) && !is_empty_container(v)) {
+    emit(out, v, 0);
+  } else {
+    if (v.is_array()) {
+      out.text += "[]";
+    } else if (v.is_object()) {
+      out.text += "{}";
+    } else {
+      scalar(out.text, v);
+    }
+    out.text += '\n';
   }
 }
 
@@ -106,24 +136,33 @@ std::string ms(std::chrono::nanoseconds d) {
 }  // namespace
 
 std::string to_yaml(const Value& v) {
-  std::string out;
-  if ((v.is_array() || v.is_object()) && !is_empty_container(v)) {
-    emit(out, v, 0);
-  } else {
-    if (v.is_array()) {
-      out = "[]";
-    } else if (v.is_object()) {
-      out = "{}";
-    } else {
-      scalar(out, v);
-    }
-    out += '\n';
-  }
-  return out;
+  Out out;
+  write_yaml_to(out, v);
+  return std::move(out.text);
 }
 
-std::string render_run_text(const check::CompiledWorkflow& wf, const engine::RunResult& r,
-                            bool color) {
+void write_yaml(std::FILE* file, const Value& v) {
+  Out out;
+  out.file = file;
+  write_yaml_to(out, v);
+  std::fwrite(out.text.data(), 1, out.text.size(), file);
+}
+
+void write_json(std::FILE* file, const Value& v, int indent) {
+  JsonWriteOptions opts;
+  opts.indent = indent;
+  opts.flush = [file](std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), file);
+    text.clear();
+  };
+  std::string text;
+  append_json(text, v, opts);
+  text += '\n';
+  std::fwrite(text.data(), 1, text.size(), file);
+}
+
+void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
+                    const engine::RunResult& r, bool color) {
   auto paint = [&](const char* code, const std::string& s) {
     return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
   };
@@ -165,7 +204,9 @@ std::string render_run_text(const check::CompiledWorkflow& wf, const engine::Run
         state = paint("32", "ok     ");
         std::string json;
         try {
-          json = to_json(*r.node_results.find(n.id));
+          JsonWriteOptions preview;
+          preview.stop_after = 64;
+          json = to_json(*r.node_results.find(n.id), preview);
         } catch (const JsonWriteError&) {
           json = "?";
         }
@@ -191,16 +232,18 @@ std::string render_run_text(const check::CompiledWorkflow& wf, const engine::Run
     }
   }
   if (r.ok()) {
-    std::string fo;
+    out += "final output: ";
+    std::fwrite(out.data(), 1, out.size(), file);
+    out.clear();
     try {
-      fo = to_json(r.final_output, JsonWriteOptions{2, false});
+      write_json(file, r.final_output, 2);
     } catch (const JsonWriteError& e) {
-      fo = e.what();
+      out += e.what();
+      out += '\n';
     }
-    out += "final output: " + fo + "\n";
   }
   for (const auto& e : r.errors) out += paint("1;31", "error: ") + e + "\n";
-  return out;
+  std::fwrite(out.data(), 1, out.size(), file);
 }
 
 }  // namespace thaiyyal::app

@@ -2,6 +2,7 @@
 /// summary of `execute`.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "thaiyyal/check/compiled_workflow.h"
@@ -13,9 +14,16 @@ namespace thaiyyal::app {
 /// Block-style YAML (1.2 core schema) of a value; strings are quoted whenever
 /// they would otherwise read as another type. Ends with a newline.
 std::string to_yaml(const Value& v);
+/// The same, written to `file` as it is produced.
+void write_yaml(std::FILE* file, const Value& v);
 
-/// A readable summary: status, final output, one line per node, errors.
-std::string render_run_text(const check::CompiledWorkflow& wf, const engine::RunResult& r,
-                            bool color);
+/// JSON (`indent` spaces, 0 = compact) and a newline, written to `file` as it
+/// is produced. Throws JsonWriteError for a value JSON cannot encode (text
+/// already written stays written).
+void write_json(std::FILE* file, const Value& v, int indent);
+
+/// A readable summary: status, one line per node, final output, errors.
+void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
+                    const engine::RunResult& r, bool color);
 
 }  // namespace thaiyyal::app

@@ -77,6 +77,19 @@ const Setting kSettings[] = {
      nullptr, &http::NetworkPolicy::allow_cloud_metadata},
 };
 
+/// "a,b,,c" -> {"a", "b", "c"}.
+std::vector<std::string> split_list(std::string_view list) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find(',', start);
+    if (end == std::string_view::npos) end = list.size();
+    if (end > start) out.emplace_back(list.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string env_name(const Setting& s) {
   std::string n = "THAIYYAL_";
   for (const char* p = s.flag; *p; ++p) n += *p == '-' ? '_' : static_cast<char>(std::toupper(*p));
@@ -200,6 +213,12 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
                                      "(repeatable) [env THAIYYAL_ALLOW_DOMAIN, comma-separated]")
                           ->type_name("DOMAIN")
                           ->group("Network policy");
+    cmd.add_option("--http-clients", http_clients_file_,
+                   "YAML or JSON file of named HTTP clients (base URL, headers, auth with "
+                   "${env:NAME} secrets) that http nodes select with http_client_uid "
+                   "[env THAIYYAL_HTTP_CLIENTS]")
+        ->type_name("FILE")
+        ->group("Network policy");
   }
   cmd.add_option("--config", config_file_,
                  "YAML file of settings (keys as the flags, with _ for -, e.g. "
@@ -209,6 +228,7 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
 }
 
 void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
+  std::vector<std::string> config_domains;
   // 1. The config file.
   if (!config_file_.empty()) {
     const auto source = read_source(config_file_);
@@ -224,6 +244,24 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
     }
     if (const Object* o = doc.if_object()) {
       for (const auto& [key, value] : *o) {
+        if (domains_option_ && key == "http_clients") continue;  // read by load_http_clients
+        if (domains_option_ && (key == "allowed_domains" || key == "allow_domain")) {
+          if (const auto* list = value.if_array()) {
+            for (const auto& d : *list) {
+              if (!d.is_string()) {
+                throw SettingsError(fmt::format("{}: {} must be a list of domain names",
+                                                config_file_, key));
+              }
+              config_domains.push_back(d.as_string());
+            }
+          } else if (const auto* text = value.if_string()) {
+            config_domains = split_list(*text);
+          } else {
+            throw SettingsError(
+                fmt::format("{}: {} must be a list of domain names", config_file_, key));
+          }
+          continue;
+        }
         const Bound* found = nullptr;
         std::vector<std::string> names;
         for (const auto& b : bound_) {
@@ -247,7 +285,6 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
           throw SettingsError(fmt::format("{}: {} must be a number or a string, got {}",
                                           config_file_, key, kind_name(value.kind())));
         }
-        if (key == "allowed_domains") continue;
         apply(kSettings[found->index], text, fmt::format("{}: {}", config_file_, key), limits,
               network);
       }
@@ -263,20 +300,21 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
             network);
     }
   }
-  if (network && domains_option_ && domains_option_->count() > 0) {
-    network->allowed_domains = allowed_domains_;
-  } else if (network) {
-    if (const char* v = std::getenv("THAIYYAL_ALLOW_DOMAIN"); v && *v) {
-      std::string list = v;
-      std::size_t start = 0;
-      while (start <= list.size()) {
-        auto end = list.find(',', start);
-        if (end == std::string::npos) end = list.size();
-        if (end > start) network->allowed_domains.push_back(list.substr(start, end - start));
-        start = end + 1;
-      }
+  if (network) {
+    if (domains_option_ && domains_option_->count() > 0) {
+      network->allowed_domains = allowed_domains_;
+    } else if (const char* v = std::getenv("THAIYYAL_ALLOW_DOMAIN"); v && *v) {
+      network->allowed_domains = split_list(v);
+    } else {
+      network->allowed_domains = config_domains;
     }
   }
+}
+
+std::string Settings::http_clients_file() const {
+  if (!http_clients_file_.empty()) return http_clients_file_;
+  if (const char* v = std::getenv("THAIYYAL_HTTP_CLIENTS"); v && *v) return v;
+  return {};
 }
 
 }  // namespace thaiyyal::app

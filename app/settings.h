@@ -36,6 +36,8 @@ class Settings {
 
   /// The --config file, if one was given.
   const std::string& config_file() const { return config_file_; }
+  /// The named HTTP clients file: --http-clients, else THAIYYAL_HTTP_CLIENTS.
+  std::string http_clients_file() const;
 
  private:
   struct Bound {
@@ -48,6 +50,7 @@ class Settings {
   CLI::Option* domains_option_ = nullptr;
   std::vector<Bound> bound_;
   std::string config_file_;
+  std::string http_clients_file_;
 };
 
 /// Parses a size: a whole number of bytes with an optional suffix K, M, G

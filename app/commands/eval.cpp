@@ -70,7 +70,7 @@ int run_eval(const EvalOptions& opts) {
   try {
     const auto mode = opts.condition ? expr::Mode::Condition : expr::Mode::Value;
     const auto program = expr::compile(opts.expression, mode);
-    out = to_json(expr::evaluate(*program, env), JsonWriteOptions{0, true});
+    out = to_json(expr::evaluate(*program, env), JsonWriteOptions::canonical());
   } catch (const expr::ExprError& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return kExitRunFailed;

@@ -1,12 +1,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 
 #include "commands/commands.h"
 #include "common.h"
 #include "exit_codes.h"
+#include "http_clients.h"
 #include "log_observer.h"
 #include "output.h"
 #include "settings.h"
@@ -69,14 +72,26 @@ int exit_code_for(engine::RunStatus s) {
   return kExitRunFailed;
 }
 
-void write_out(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+/// Whether JSON can encode `v` (no NaN or infinity anywhere in it).
+bool encodable(const Value& v) {
+  if (const auto* n = v.if_number()) return std::isfinite(*n);
+  if (const auto* a = v.if_array()) {
+    return std::all_of(a->begin(), a->end(), [](const Value& e) { return encodable(e); });
+  }
+  if (const auto* o = v.if_object()) {
+    for (const auto& [k, e] : *o) {
+      if (!encodable(e)) return false;
+    }
+  }
+  return true;
+}
 
-/// Renders a result object in the chosen machine format.
+/// Renders a result object in the chosen machine format, streaming it.
 void print_result_value(const Value& v, const std::string& format) {
   if (format == "yaml") {
-    write_out(to_yaml(v));
+    write_yaml(stdout, v);
   } else {
-    write_out(to_json(v, JsonWriteOptions{2, false}) + "\n");
+    write_json(stdout, v, 2);
   }
 }
 
@@ -92,6 +107,21 @@ int run_execute(const ExecuteOptions& opts) {
     return kExitUsage;
   }
   const bool color_err = use_color(opts.color, STDERR_FILENO);
+  std::shared_ptr<const http::ClientRegistry> clients;
+  {
+    diag::Diagnostics client_diags;
+    clients = load_http_clients(opts.settings.http_clients_file(), opts.settings.config_file(),
+                                client_diags);
+    if (client_diags.has_errors()) {
+      diag::RenderOptions cro;
+      cro.color = color_err;
+      for (const auto& d : client_diags.all()) {
+        const std::string text = diag::render_text(d, cro);
+        std::fwrite(text.data(), 1, text.size(), stderr);
+      }
+      return kExitUsage;
+    }
+  }
   auto source = read_source(opts.file);
   diag::Diagnostics diags;
   auto compiled = load_and_check(source, limits, diags);
@@ -134,6 +164,7 @@ int run_execute(const ExecuteOptions& opts) {
   run.seed = opts.seed;
   run.network = network;
   run.http = http::make_curl_client({}, opts.insecure);
+  run.http_clients = clients;
   run.observer = &observer;
   run.cancel = std::make_shared<engine::CancelToken>();
   run.warn = [&logger](std::string_view node_id, std::string_view message) {
@@ -148,14 +179,21 @@ int run_execute(const ExecuteOptions& opts) {
   g_cancel.reset();
 
   if (opts.output == "text") {
-    write_out(render_run_text(*compiled, result, use_color(opts.color, STDOUT_FILENO)));
+    write_run_text(stdout, *compiled, result, use_color(opts.color, STDOUT_FILENO));
   } else {
+    Value doc;
     try {
-      print_result_value(result.to_value(), opts.output);
+      doc = result.to_value();
     } catch (const JsonWriteError& e) {
       std::fprintf(stderr, "thaiyyal execute: cannot encode the result: %s\n", e.what());
       return kExitRunFailed;
     }
+    if (!encodable(doc)) {
+      std::fprintf(stderr,
+                   "thaiyyal execute: cannot encode the result: a number is not finite\n");
+      return kExitRunFailed;
+    }
+    print_result_value(doc, opts.output);
   }
   return exit_code_for(result.status);
 }

@@ -307,6 +307,7 @@ class NodeContext final : public nodes::RunContext {
     return *run_.http_;
   }
   const http::NetworkPolicy& network_policy() const override { return run_.opts_.network; }
+  const http::ClientRegistry* http_clients() const override { return run_.opts_.http_clients.get(); }
 
   std::uint64_t loop_limit(std::optional<std::int64_t> node_max,
                            std::uint64_t node_default) const override {

@@ -16,6 +16,7 @@
 
 #include "thaiyyal/check/compiled_workflow.h"
 #include "thaiyyal/engine/observer.h"
+#include "thaiyyal/http/clients.h"
 #include "thaiyyal/http/http_client.h"
 #include "thaiyyal/model/limits.h"
 #include "thaiyyal/model/value.h"
@@ -46,6 +47,8 @@ struct RunOptions {
   /// when null) and the network policy every request must pass.
   std::shared_ptr<http::HttpClient> http;
   http::NetworkPolicy network;
+  /// Named HTTP clients (`http_client_uid`); may be null (none configured).
+  std::shared_ptr<const http::ClientRegistry> http_clients;
   /// Receives warnings (per-element expression errors, ...) with the node id.
   std::function<void(std::string_view node_id, std::string_view message)> warn;
 };

@@ -36,7 +36,9 @@ std::optional<std::string> check_sizes(const Value& v, const Limits& l) {
 
 std::optional<std::string> check_value_limits(const Value& v, const Limits& limits) {
   if (v.is_null()) return std::nullopt;
-  if (auto size_error = check_sizes(v, limits)) return size_error;
+  if (limits.max_string_length > 0 || limits.max_array_length > 0) {
+    if (auto size_error = check_sizes(v, limits)) return size_error;
+  }
   if (limits.max_context_depth > 0) {
     const auto depth = nesting_depth(v);
     if (depth > limits.max_context_depth) {

@@ -1,6 +1,7 @@
 #include "thaiyyal/expr/eval.h"
 
 #include <cmath>
+#include <cstdint>
 #include <memory>
 
 #include "thaiyyal/expr/builtins.h"
@@ -8,6 +9,22 @@
 
 namespace thaiyyal::expr::detail {
 namespace {
+
+/// x % y with fmod's result (sign of x), computed exactly in integers when
+/// both are whole numbers of safe size: fmod is slow on large operands.
+double remainder_of(double x, double y) {
+  constexpr double kSafe = 9007199254740991.0;  // 2^53 - 1
+  if (x >= -kSafe && x <= kSafe && y >= -kSafe && y <= kSafe) {
+    const auto xi = static_cast<std::int64_t>(x);
+    const auto yi = static_cast<std::int64_t>(y);
+    if (static_cast<double>(xi) == x && static_cast<double>(yi) == y && yi != 0) {
+      const std::int64_t r = xi % yi;
+      if (r == 0) return std::signbit(x) ? -0.0 : 0.0;
+      return static_cast<double>(r);
+    }
+  }
+  return std::fmod(x, y);
+}
 
 /// Far above what the nesting limit of the parser allows (about 10 tree
 /// levels per nesting level); a second line of defence for the native stack.
@@ -406,7 +423,7 @@ const Value& Evaluator::eval_binary(const BinaryNode& n, Value& tmp) {
           r = x / y;
         } else {
           if (y == 0) raise("math", col, "modulo by zero");
-          r = std::fmod(x, y);
+          r = remainder_of(x, y);
         }
         tmp = Value(check_finite(r, col));
         break;

@@ -1,5 +1,8 @@
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <mutex>
 #include <vector>
 
@@ -89,6 +92,9 @@ class CurlClient final : public HttpClient {
     const auto start = std::chrono::steady_clock::now();
     std::string method = req.method;
     bool send_body = req.has_body;
+    Headers headers = req.headers;
+    const Url origin = *url;
+    bool left_origin = false;
     for (int hop = 0;; ++hop) {
       const Admission adm = admit(*url, policy, resolver_);
       if (adm.error) {
@@ -96,17 +102,25 @@ class CurlClient final : public HttpClient {
                             *adm.error,
                         true);
       }
-      res = perform(*url, adm.addresses.front(), req, method, send_body, start);
+      res = perform(*url, adm.addresses.front(), req, headers, method, send_body, start);
       const bool redirect = res.status == 301 || res.status == 302 || res.status == 303 ||
                             res.status == 307 || res.status == 308;
       const std::string* location = res.header("location");
-      if (!redirect || !location) break;
+      if (!redirect || !location || !req.follow_redirects) break;
       if (hop >= req.max_redirects) {
         throw HttpError("too many redirects (max " + std::to_string(req.max_redirects) + ")");
       }
       auto next = resolve_location(*url, *location);
       if (!next) throw HttpError("invalid redirect location: " + *location);
       url = std::move(next);
+      if (!left_origin && (url->scheme != origin.scheme || url->host != origin.host ||
+                           url->effective_port() != origin.effective_port())) {
+        // Credentials are for the origin they were configured for.
+        left_origin = true;
+        headers.erase(std::remove_if(headers.begin(), headers.end(),
+                                     [&](const auto& h) { return is_sensitive(h.first, req); }),
+                      headers.end());
+      }
       if (res.status == 303 || ((res.status == 301 || res.status == 302) && method == "POST")) {
         method = method == "HEAD" ? "HEAD" : "GET";
         send_body = false;
@@ -125,8 +139,16 @@ class CurlClient final : public HttpClient {
     static_cast<CurlClient*>(user)->locks_[data % kLocks].unlock();
   }
 
+  static bool is_sensitive(const std::string& name, const Request& req) {
+    std::string n = name;
+    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return n == "authorization" || n == "proxy-authorization" || n == "cookie" ||
+           std::find(req.sensitive_headers.begin(), req.sensitive_headers.end(), n) !=
+               req.sensitive_headers.end();
+  }
+
   Response perform(const Url& url, const IpAddress& addr, const Request& req,
-                   const std::string& method, bool send_body,
+                   const Headers& headers, const std::string& method, bool send_body,
                    std::chrono::steady_clock::time_point start) {
     CURL* curl = curl_easy_init();
     if (!curl) throw HttpError("could not create an HTTP handle");
@@ -171,7 +193,6 @@ class CurlClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
     curl_easy_setopt(curl, CURLOPT_USERAGENT, "thaiyyal");
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-    if (!url.userinfo.empty()) curl_easy_setopt(curl, CURLOPT_USERPWD, url.userinfo.c_str());
     if (method == "HEAD") {
       curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
     } else if (method != "GET") {
@@ -182,7 +203,7 @@ class CurlClient final : public HttpClient {
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
       if (method == "GET") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "GET");
     }
-    for (const auto& [k, v] : req.headers) {
+    for (const auto& [k, v] : headers) {
       cleanup.headers = curl_slist_append(cleanup.headers, (k + ": " + v).c_str());
     }
     if (send_body) cleanup.headers = curl_slist_append(cleanup.headers, "Expect:");

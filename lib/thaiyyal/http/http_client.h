@@ -27,6 +27,11 @@ struct Request {
   std::chrono::milliseconds timeout{30000};
   std::size_t max_response_size = 10u << 20;
   int max_redirects = 10;  ///< exactly this many redirects are followed
+  /// false: a redirect response is returned as it is.
+  bool follow_redirects = true;
+  /// Header names (lower-case) dropped when a redirect leaves the original
+  /// origin, besides authorization, proxy-authorization and cookie.
+  std::vector<std::string> sensitive_headers;
   /// Polled during the transfer; returning true aborts it (cancellation,
   /// deadlines).
   std::function<bool()> should_abort;

@@ -325,8 +325,34 @@ bool is_metadata_name(std::string_view h) {
 }
 }  // namespace
 
+namespace {
+
+/// Whether `host` equals an entry or is a subdomain of one (entries may be
+/// written "example.org", ".example.org" or "*.example.org"; case-insensitive).
+bool matches_domain(const std::string& host, const std::vector<std::string>& entries) {
+  for (const auto& entry : entries) {
+    std::string dom = lower(entry);
+    if (dom.rfind("*.", 0) == 0) dom.erase(0, 2);
+    while (!dom.empty() && dom.front() == '.') dom.erase(0, 1);
+    while (!dom.empty() && dom.back() == '.') dom.pop_back();
+    if (dom.empty()) continue;
+    if (host == dom || (host.size() > dom.size() &&
+                        host.compare(host.size() - dom.size(), dom.size(), dom) == 0 &&
+                        host[host.size() - dom.size() - 1] == '.')) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Admission admit(const Url& url, const NetworkPolicy& p, const Resolver& resolve) {
   Admission a;
+  if (!url.userinfo.empty()) {
+    a.error = "credentials in URLs are not allowed (configure them in a named HTTP client)";
+    return a;
+  }
   if (url.scheme != "https" && url.scheme != "http") {
     a.error = "URL scheme not allowed: " + url.scheme + " (allowed: https" +
               (p.allow_http ? ", http)" : "; use --allow-http to permit http)");
@@ -342,20 +368,13 @@ Admission admit(const Url& url, const NetworkPolicy& p, const Resolver& resolve)
     a.error = "URL missing hostname";
     return a;
   }
-  if (!p.allowed_domains.empty()) {
-    bool ok = false;
-    for (const auto& d : p.allowed_domains) {
-      const std::string dom = lower(d);
-      if (host == dom || (host.size() > dom.size() &&
-                          host.compare(host.size() - dom.size(), dom.size(), dom) == 0 &&
-                          host[host.size() - dom.size() - 1] == '.')) {
-        ok = true;
-      }
-    }
-    if (!ok) {
-      a.error = "domain not in allowlist: " + host;
-      return a;
-    }
+  if (!p.allowed_domains.empty() && !matches_domain(host, p.allowed_domains)) {
+    a.error = "domain not in allowlist: " + host;
+    return a;
+  }
+  if (!p.client_domains.empty() && !matches_domain(host, p.client_domains)) {
+    a.error = "domain not in the HTTP client's allowed_domains: " + host;
+    return a;
   }
   if (auto ip = parse_ip(host)) {
     if (auto why = check_address(*ip, p)) {

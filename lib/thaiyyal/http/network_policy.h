@@ -26,6 +26,9 @@ struct NetworkPolicy {
   /// When non-empty, the host must equal an entry or be a subdomain of one
   /// (case-insensitive).
   std::vector<std::string> allowed_domains;
+  /// A named client's own allowlist: when non-empty, the host must match it
+  /// too (same matching rules).
+  std::vector<std::string> client_domains;
 };
 
 /// An IPv4 or IPv6 address (IPv4 stored as ::ffff:a.b.c.d).

@@ -364,6 +364,42 @@ Format detect_format(std::string_view name, std::string_view text) {
   return Format::Yaml;
 }
 
+Document parse_document(std::shared_ptr<const diag::SourceFile> file, Format format,
+                        std::size_t max_depth) {
+  const std::string_view text = file->text();
+  if (format == Format::Auto) format = detect_format(file->name(), text);
+  Location loc;
+  loc.file = file;
+  Document doc;
+  if (format == Format::Json) {
+    try {
+      JsonParseOptions jo;
+      jo.max_depth = max_depth;
+      doc.value = parse_json(text, jo);
+    } catch (const JsonParseError& e) {
+      auto [line, col] = file->line_column(e.offset());
+      loc.line = line;
+      loc.column = col;
+      loc.length = 1;
+      throw diag::Error(diag::ErrorKind::Load,
+                        diag::Diagnostic{diag::Severity::Error, e.code(), e.what(), loc, {}});
+    }
+    doc.locator = std::make_shared<JsonLocator>(file);
+    return doc;
+  }
+  detail::YamlMarks marks;
+  try {
+    doc.value = detail::parse_yaml_document(text, max_depth, &marks);
+  } catch (const diag::Error& e) {
+    diag::Diagnostic d = e.diagnostic();
+    d.where.file = file;
+    d.where.length = d.where.line > 0 ? 1 : 0;
+    throw diag::Error(e.kind(), std::move(d));
+  }
+  doc.locator = std::make_shared<YamlLocator>(file, std::move(marks));
+  return doc;
+}
+
 std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> file,
                                       const LoadOptions& opts, Diagnostics& diags) {
   const std::string_view text = file->text();
@@ -377,39 +413,18 @@ std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> fi
         .notes.push_back("raise the limit with --max-payload-size BYTES (0 = unlimited)");
     if (opts.stop_on_oversize) return std::nullopt;
   }
-  const Format format = opts.format == Format::Auto ? detect_format(file->name(), text)
-                                                    : opts.format;
   Workflow wf;
   wf.source = file;
   Value doc;
-  if (format == Format::Json) {
-    try {
-      JsonParseOptions jo;
-      jo.max_depth = opts.max_depth;
-      doc = parse_json(text, jo);
-    } catch (const JsonParseError& e) {
-      Location loc = file_loc;
-      auto [line, col] = file->line_column(e.offset());
-      loc.line = line;
-      loc.column = col;
-      loc.length = 1;
-      diags.error(e.code(), fmt::format("failed to parse payload: {}", e.what()), loc);
-      return std::nullopt;
-    }
-    wf.locator = std::make_shared<JsonLocator>(file);
-  } else {
-    detail::YamlMarks marks;
-    try {
-      doc = detail::parse_yaml_document(text, opts.max_depth, &marks);
-    } catch (const diag::Error& e) {
-      diag::Diagnostic d = e.diagnostic();
-      d.where.file = file;
-      d.where.length = d.where.line > 0 ? 1 : 0;
-      d.message = "failed to parse payload: " + d.message;
-      diags.add(std::move(d));
-      return std::nullopt;
-    }
-    wf.locator = std::make_shared<YamlLocator>(file, std::move(marks));
+  try {
+    Document parsed = parse_document(file, opts.format, opts.max_depth);
+    doc = std::move(parsed.value);
+    wf.locator = std::move(parsed.locator);
+  } catch (const diag::Error& e) {
+    diag::Diagnostic d = e.diagnostic();
+    d.message = "failed to parse payload: " + d.message;
+    diags.add(std::move(d));
+    return std::nullopt;
   }
   if (!doc.is_object()) {
     Location loc = wf.location({});

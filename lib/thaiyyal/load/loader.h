@@ -45,6 +45,19 @@ std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> fi
 /// (.inf, .nan), duplicate keys and alias bombs.
 Value parse_yaml(std::string_view text, std::size_t max_depth = 512);
 
+/// A JSON or YAML document that is not a workflow (configuration files), with
+/// the position of every value for diagnostics.
+struct Document {
+  Value value;
+  std::shared_ptr<const SourceLocator> locator;
+};
+
+/// Parses `file` as JSON or YAML (Format::Auto: by name, then by content).
+/// Throws diag::Error (kind Load) carrying the file and position of a syntax
+/// error.
+Document parse_document(std::shared_ptr<const diag::SourceFile> file, Format format = Format::Auto,
+                        std::size_t max_depth = 512);
+
 /// The kind type inference gives `data` (spec 01 §2), or "" when none applies.
 std::string infer_kind(const Object& data);
 

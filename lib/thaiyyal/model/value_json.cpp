@@ -329,6 +329,8 @@ class Parser {
 
 // ---- writer -------------------------------------------------------------------
 
+constexpr std::size_t kFlushBytes = 64u << 10;
+
 void write_value(std::string& out, const Value& v, const JsonWriteOptions& opts, int level);
 
 void newline(std::string& out, const JsonWriteOptions& opts, int level) {
@@ -358,6 +360,8 @@ void write_value(std::string& out, const Value& v, const JsonWriteOptions& opts,
       const auto& a = v.as_array();
       out.push_back('[');
       for (std::size_t i = 0; i < a.size(); ++i) {
+        if (opts.stop_after != 0 && out.size() > opts.stop_after) return;
+        if (opts.flush && out.size() >= kFlushBytes) opts.flush(out);
         if (i) out.push_back(',');
         newline(out, opts, level + 1);
         write_value(out, a[i], opts, level + 1);
@@ -369,21 +373,31 @@ void write_value(std::string& out, const Value& v, const JsonWriteOptions& opts,
     case Kind::Object: {
       const auto& o = v.as_object();
       out.push_back('{');
-      std::vector<const Object::Entry*> order;
-      order.reserve(o.size());
-      for (const auto& e : o) order.push_back(&e);
-      if (opts.sort_keys) {
-        std::sort(order.begin(), order.end(),
-                  [](const auto* a, const auto* b) { return a->first < b->first; });
-      }
       bool first = true;
-      for (const auto* e : order) {
+      auto member = [&](const Object::Entry& e) {
+        if (opts.flush && out.size() >= kFlushBytes) opts.flush(out);
         if (!first) out.push_back(',');
         first = false;
         newline(out, opts, level + 1);
-        diag::append_json_string(out, e->first);
+        diag::append_json_string(out, e.first);
         out += opts.indent > 0 ? ": " : ":";
-        write_value(out, e->second, opts, level + 1);
+        write_value(out, e.second, opts, level + 1);
+      };
+      if (opts.sort_keys) {
+        std::vector<const Object::Entry*> order;
+        order.reserve(o.size());
+        for (const auto& e : o) order.push_back(&e);
+        std::sort(order.begin(), order.end(),
+                  [](const auto* a, const auto* b) { return a->first < b->first; });
+        for (const auto* e : order) {
+          if (opts.stop_after != 0 && out.size() > opts.stop_after) return;
+          member(*e);
+        }
+      } else {
+        for (const auto& e : o) {
+          if (opts.stop_after != 0 && out.size() > opts.stop_after) return;
+          member(e);
+        }
       }
       if (!o.empty()) newline(out, opts, level);
       out.push_back('}');

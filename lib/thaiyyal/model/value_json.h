@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,6 +43,20 @@ Value parse_json(std::string_view text, const JsonParseOptions& opts = {});
 struct JsonWriteOptions {
   int indent = 0;          ///< 0: compact; n: pretty with n spaces
   bool sort_keys = false;  ///< byte-order keys (the reference's encoding)
+  /// When non-zero, writing stops soon after the output reaches this many bytes
+  /// (the text is then incomplete JSON: for previews that truncate anyway).
+  std::size_t stop_after = 0;
+  /// When set, receives the text written so far each time it passes 64 KiB
+  /// and must consume it (clear the string): streams large documents
+  /// without holding all of their text.
+  std::function<void(std::string&)> flush;
+
+  /// Compact with byte-ordered keys: one canonical text per value.
+  static JsonWriteOptions canonical() {
+    JsonWriteOptions o;
+    o.sort_keys = true;
+    return o;
+  }
 };
 
 class JsonWriteError : public std::runtime_error {

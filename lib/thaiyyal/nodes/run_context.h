@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "thaiyyal/expr/expr.h"
+#include "thaiyyal/http/clients.h"
 #include "thaiyyal/http/http_client.h"
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/limits.h"
@@ -106,6 +107,8 @@ class RunContext {
   // -- outbound HTTP (D13); the client applies the policy on every hop
   virtual http::HttpClient& http_client() = 0;
   virtual const http::NetworkPolicy& network_policy() const = 0;
+  /// The named clients configured for the run, or nullptr when there are none.
+  virtual const http::ClientRegistry* http_clients() const = 0;
 
   // -- limits
   /// The iteration cap for a loop: the node's own `max_iterations` (or its

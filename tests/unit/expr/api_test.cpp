@@ -33,7 +33,7 @@ class CountingNodes final : public expr::NodeResults {
   Value all_;
 };
 
-std::string json(const Value& v) { return to_json(v, JsonWriteOptions{0, true}); }
+std::string json(const Value& v) { return to_json(v, JsonWriteOptions::canonical()); }
 
 std::string run(std::string_view text, const expr::Env& env, expr::Mode mode = expr::Mode::Value) {
   try {

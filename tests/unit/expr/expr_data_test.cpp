@@ -121,7 +121,7 @@ class MapNodeResults final : public expr::NodeResults {
   Value all_;
 };
 
-std::string canonical(const Value& v) { return to_json(v, JsonWriteOptions{0, true}); }
+std::string canonical(const Value& v) { return to_json(v, JsonWriteOptions::canonical()); }
 
 }  // namespace
 

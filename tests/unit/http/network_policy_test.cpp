@@ -152,4 +152,55 @@ TEST_SUITE("http") {
     CHECK(resolve_location(*u, "/root")->text() == "https://example.com:8443/root");
     CHECK(resolve_location(*u, "http://169.254.169.254/")->host == "169.254.169.254");
   }
+
+  TEST_CASE("user-info, allowlist spellings and a client's own domains") {
+    // Credentials never travel in URLs, whatever the flags.
+    NetworkPolicy open;
+    open.allow_http = open.allow_localhost = open.allow_private_ips = true;
+    const std::string no_credentials =
+        "credentials in URLs are not allowed (configure them in a named HTTP client)";
+    CHECK(refusal("https://user:pw@public.example/") == no_credentials);
+    CHECK(refusal("https://user@public.example/") == no_credentials);
+    CHECK(refusal("http://user:pw@127.0.0.1:8080/", open) == no_credentials);
+    CHECK_FALSE(refusal("https://public.example/a@b").has_value());
+
+    // "example", ".example" and "*.example" all admit the domain and its
+    // subdomains, and nothing that merely ends with the same letters.
+    for (const char* entry : {"allowed.example", ".allowed.example", "*.allowed.example",
+                              "ALLOWED.example.", "*.Allowed.Example"}) {
+      INFO(entry);
+      NetworkPolicy p;
+      p.allowed_domains = {entry};
+      CHECK_FALSE(refusal("https://api.allowed.example/", p).has_value());
+      CHECK(refusal("https://notallowed.example/", p) ==
+            "domain not in allowlist: notallowed.example");
+      CHECK(refusal("https://public.example/", p) == "domain not in allowlist: public.example");
+    }
+    // Degenerate entries match nothing.
+    NetworkPolicy degenerate;
+    degenerate.allowed_domains = {"*.", ".", ""};
+    CHECK(refusal("https://public.example/", degenerate) ==
+          "domain not in allowlist: public.example");
+
+    // A client's domains narrow further; both lists must admit the host.
+    NetworkPolicy client;
+    client.client_domains = {"*.allowed.example"};
+    CHECK_FALSE(refusal("https://api.allowed.example/x", client).has_value());
+    CHECK(refusal("https://public.example/", client) ==
+          "domain not in the HTTP client's allowed_domains: public.example");
+    client.allowed_domains = {"public.example"};
+    CHECK(refusal("https://api.allowed.example/", client) ==
+          "domain not in allowlist: api.allowed.example");
+    CHECK(refusal("https://public.example/", client) ==
+          "domain not in the HTTP client's allowed_domains: public.example");
+    client.allowed_domains = {"example"};
+    CHECK_FALSE(refusal("https://api.allowed.example/", client).has_value());
+    // The domain lists do not lift the address checks.
+    NetworkPolicy local;
+    local.allow_http = true;
+    local.client_domains = {"localhost"};
+    CHECK(refusal("http://localhost/", local) ==
+          "IP validation failed for localhost: localhost addresses are blocked (use "
+          "--allow-localhost to permit)");
+  }
 }

@@ -223,6 +223,23 @@ TEST_SUITE("model") {
     CHECK(out == "x=1.5");
   }
 
+  TEST_CASE("json writer: stop_after bounds the text written for previews") {
+    std::string big = "[";
+    for (int i = 0; i < 10000; ++i) big += (i ? ",{\"k\":" : "{\"k\":") + std::to_string(i) + "}";
+    big += "]";
+    const Value v = parse_json(big);
+    JsonWriteOptions bounded;
+    bounded.stop_after = 20;
+    const std::string text = to_json(v, bounded);
+    // Stops at the first element boundary past the budget: a prefix of the full text.
+    CHECK(text.size() > 20);
+    CHECK(text.size() < 40);
+    CHECK(to_json(v).rfind(text, 0) == 0);
+    // A value that fits is written whole.
+    bounded.stop_after = 1000;
+    CHECK(to_json(parse_json(R"({"a":[1,2]})"), bounded) == R"({"a":[1,2]})");
+  }
+
   TEST_CASE("json writer: numbers and strings") {
     CHECK(to_json(Value(-0.0)) == "0");
     CHECK(to_json(Value(1e21)) == "1e+21");

@@ -426,7 +426,7 @@ std::size_t code_points(const std::string& s) {
       s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-std::string json_text(const Value& v) { return to_json(v, JsonWriteOptions{0, true}); }
+std::string json_text(const Value& v) { return to_json(v, JsonWriteOptions::canonical()); }
 
 // -- formats
 

@@ -221,7 +221,7 @@ std::string input_text(const Value& v) {
     case Kind::Array:
     case Kind::Object:
       // Compact, keys in byte order: parsing it back gives the same value.
-      return to_json(v, JsonWriteOptions{0, /*sort_keys=*/true});
+      return to_json(v, JsonWriteOptions::canonical());
   }
   return "";
 }

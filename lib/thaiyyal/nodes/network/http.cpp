@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "thaiyyal/diag/spellcheck.h"
 #include "thaiyyal/model/value_json.h"
 #include "thaiyyal/nodes/kinds.h"
 #include "thaiyyal/nodes/text_template.h"
@@ -156,16 +157,42 @@ std::string safe_url(const std::string& url) {
   return q == std::string::npos ? text : text.substr(0, q);
 }
 
-Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
-  const auto& c = static_cast<const Config&>(cfg);
-  if (c.client_uid && !c.client_uid->empty()) {
-    // Named clients are configured outside the workflow; an unknown one is an
-    // error, never a way around the network policy (D13).
-    throw NodeError(fmt::format("unknown HTTP client: {}", *c.client_uid));
+/// The named client a node selects, or nullptr for none. An unknown or
+/// unusable one fails the node: it is never a way around the network policy
+/// (D13).
+const http::NamedClient* select_client(const Config& c, RunContext& ctx) {
+  if (!c.client_uid || c.client_uid->empty()) return nullptr;
+  const http::ClientRegistry* registry = ctx.http_clients();
+  const http::NamedClient* client = registry ? registry->find(*c.client_uid) : nullptr;
+  if (!client) {
+    std::string message = fmt::format("unknown HTTP client \"{}\"", *c.client_uid);
+    if (!registry || registry->size() == 0) {
+      message += " (no HTTP clients are configured; see --http-clients)";
+    } else {
+      std::vector<std::string> uids = registry->uids();
+      std::vector<std::string_view> names(uids.begin(), uids.end());
+      if (auto guess = diag::spellcheck(*c.client_uid, names)) {
+        message += fmt::format(" (did you mean \"{}\"?)", *guess);
+      }
+    }
+    throw NodeError(message);
   }
+  if (!client->unusable.empty()) {
+    throw NodeError(fmt::format("HTTP client \"{}\": {}", client->uid, client->unusable));
+  }
+  return client;
+}
+
+Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
   http::Request req;
   req.method = std::string(kMethodNames[static_cast<int>(c.method)]);
   req.url = ctx.interpolate(c.url);
+  if (client) {
+    std::string error;
+    auto url = client->resolve_url(req.url, &error);
+    if (!url) throw NodeError(error);
+    req.url = std::move(*url);
+  }
   for (const auto& h : c.headers) req.headers.emplace_back(h.name, ctx.interpolate(h.value));
   if (c.body_text) {
     req.body = ctx.interpolate(*c.body_text);
@@ -180,17 +207,26 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
     });
     if (!has_type) req.headers.emplace_back("Content-Type", "application/json");
   }
+  const std::string shown_url = safe_url(req.url);  // before secrets join the query
   const auto& limits = ctx.limits();
   auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(limits.http_timeout);
+  if (client && client->timeout) timeout = *client->timeout;
   if (timeout.count() <= 0) timeout = std::chrono::hours(24);
   if (auto left = ctx.time_left()) {
     timeout = std::min(timeout, std::chrono::duration_cast<std::chrono::milliseconds>(*left) +
                                     std::chrono::milliseconds(1));
   }
   req.timeout = timeout;
-  req.max_response_size =
-      limits.max_response_size > 0 ? limits.max_response_size : std::size_t{1} << 40;
+  std::uint64_t max_size = limits.max_response_size > 0 ? limits.max_response_size
+                                                        : std::uint64_t{1} << 40;
+  if (client && client->max_response_size) max_size = std::min(max_size, *client->max_response_size);
+  req.max_response_size = static_cast<std::size_t>(max_size);
   req.max_redirects = static_cast<int>(std::min<std::uint64_t>(limits.max_http_redirects, 1000));
+  if (client) {
+    req.max_redirects = std::min(req.max_redirects, client->max_redirects);
+    req.follow_redirects = client->follow_redirects;
+    client->decorate(req);
+  }
   req.should_abort = [&ctx] {
     try {
       ctx.check_cancelled();
@@ -199,15 +235,25 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
       return true;
     }
   };
+  http::NetworkPolicy client_policy;
+  if (client) {
+    const http::ClientRegistry* registry = ctx.http_clients();
+    client_policy = client->policy(ctx.network_policy(), registry->allow_widening);
+  }
+  const http::NetworkPolicy& policy = client ? client_policy : ctx.network_policy();
   ctx.count_http_call();
   http::Response res;
   try {
-    res = ctx.http_client().send(req, ctx.network_policy());
+    res = ctx.http_client().send(req, policy);
   } catch (const http::HttpError& e) {
     ctx.check_cancelled();  // a deadline or cancellation reports itself
-    if (e.blocked()) throw NodeError(e.what());
-    throw NodeError(fmt::format("HTTP request failed: {} {}: {}", req.method, safe_url(req.url),
-                                e.what()));
+    if (e.blocked()) {
+      if (!client) throw NodeError(e.what());
+      throw NodeError(fmt::format("{} (under the network policy of HTTP client \"{}\")",
+                                  e.what(), client->uid));
+    }
+    throw NodeError(
+        fmt::format("HTTP request failed: {} {}: {}", req.method, shown_url, e.what()));
   }
   if (c.response == ResponseMode::Full) {
     Object headers;
@@ -226,6 +272,19 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
     throw NodeError(fmt::format("HTTP request returned error status: {}", res.status));
   }
   return decode_body(res);
+}
+
+Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value>) {
+  const auto& c = static_cast<const Config&>(cfg);
+  const http::NamedClient* client = select_client(c, ctx);
+  if (!client) return send(c, ctx, nullptr);
+  // Nothing a named client's secrets reach leaves the node unredacted: an
+  // echoing server, an error naming the URL.
+  try {
+    return client->redact_value(send(c, ctx, client));
+  } catch (const NodeError& e) {
+    throw NodeError(client->redact(std::string(e.what())));
+  }
 }
 
 }  // namespace
