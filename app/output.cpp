@@ -129,6 +129,25 @@ void write_yaml_to(Out& out, const Value& v) {
   }
 }
 
+/// The start of a value's JSON text, computed without writing all of it.
+std::string preview(const Value& v) {
+  constexpr std::size_t kShown = 60;
+  if (const auto* s = v.if_string(); s && s->size() > kShown) {
+    std::size_t cut = kShown;
+    while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xC0) == 0x80) --cut;
+    std::string text;
+    diag::append_json_string(text, std::string_view(*s).substr(0, cut));
+    return text;
+  }
+  JsonWriteOptions opts;
+  opts.stop_after = kShown;
+  try {
+    return to_json(v, opts);
+  } catch (const JsonWriteError&) {
+    return std::string(1, '?');
+  }
+}
+
 std::string ms(std::chrono::nanoseconds d) {
   return fmt::format("{:.3f}ms", std::chrono::duration<double, std::milli>(d).count());
 }
@@ -202,14 +221,7 @@ void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
     switch (rec.state) {
       case engine::NodeRecord::State::Succeeded: {
         state = paint("32", "ok     ");
-        std::string json;
-        try {
-          JsonWriteOptions preview;
-          preview.stop_after = 64;
-          json = to_json(*r.node_results.find(n.id), preview);
-        } catch (const JsonWriteError&) {
-          json = "?";
-        }
+        std::string json = preview(*r.node_results.find(n.id));
         if (json.size() > 60) json = json.substr(0, 57) + "...";
         detail = fmt::format("{:>10}  {}", ms(rec.elapsed), json);
         break;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 
@@ -244,8 +245,11 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
     }
     if (const Object* o = doc.if_object()) {
       for (const auto& [key, value] : *o) {
-        if (domains_option_ && key == "http_clients") continue;  // read by load_http_clients
-        if (domains_option_ && (key == "allowed_domains" || key == "allow_domain")) {
+        // One settings file serves every command: keys of settings a command
+        // does not use are skipped, not refused.
+        if (key == "http_clients") continue;  // read by load_http_clients
+        if (key == "allowed_domains" || key == "allow_domain") {
+          if (!domains_option_) continue;
           if (const auto* list = value.if_array()) {
             for (const auto& d : *list) {
               if (!d.is_string()) {
@@ -263,12 +267,13 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
           continue;
         }
         const Bound* found = nullptr;
-        std::vector<std::string> names;
         for (const auto& b : bound_) {
-          names.push_back(yaml_key(kSettings[b.index]));
-          if (names.back() == key) found = &b;
+          if (yaml_key(kSettings[b.index]) == key) found = &b;
         }
         if (!found) {
+          std::vector<std::string> names{"http_clients", "allowed_domains"};
+          for (const auto& setting : kSettings) names.push_back(yaml_key(setting));
+          if (std::find(names.begin(), names.end(), key) != names.end()) continue;  // not ours
           std::vector<std::string_view> views(names.begin(), names.end());
           auto near = diag::spellcheck(key, views);
           throw SettingsError(fmt::format("{}: unknown setting '{}'{}", config_file_, key,

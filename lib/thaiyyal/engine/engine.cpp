@@ -206,8 +206,7 @@ class NodeContext final : public nodes::RunContext {
     return &it->second.value;
   }
 
-  void cache_set(const std::string& key, Value v, Nanos ttl) override {
-    if (ttl.count() <= 0) ttl = kDefaultCacheTtl;
+  void cache_set(const std::string& key, Value v, std::optional<Nanos> ttl) override {
     auto& cache = run_.cache_;
     const auto max = run_.limits_.max_cache_size;
     if (max > 0 && cache.size() >= max && cache.find(key) == cache.end()) {
@@ -226,7 +225,9 @@ class NodeContext final : public nodes::RunContext {
     }
     auto& entry = cache[key];
     entry.value = std::move(v);
-    entry.expires = Clock::now() + ttl;
+    const auto now = Clock::now();
+    const Nanos lifetime = ttl.value_or(kDefaultCacheTtl);
+    entry.expires = lifetime.count() > 0 ? now + lifetime : now;
     entry.written = ++run_.cache_writes_;
   }
 
@@ -340,11 +341,30 @@ class NodeContext final : public nodes::RunContext {
   std::mt19937_64& random() override { return run_.rng_; }
   std::shared_ptr<void>& node_state() override { return run_.node_states_[index_]; }
 
+  /// The first kMaxWarnings warnings of an execution are passed on; the rest
+  /// are counted and summarised once it ends (a million failing elements
+  /// must not mean a million log lines).
   void warn(std::string_view message) override {
-    if (run_.opts_.warn) run_.opts_.warn(node_.id, message);
+    if (!run_.opts_.warn) return;
+    if (++warnings_ <= kMaxWarnings) run_.opts_.warn(node_.id, message);
   }
 
+  ~NodeContext() override {
+    if (warnings_ <= kMaxWarnings || !run_.opts_.warn) return;
+    try {
+      run_.opts_.warn(node_.id, fmt::format("{} more warnings like these not shown",
+                                            warnings_ - kMaxWarnings));
+    } catch (...) {
+      // A failing log sink must not turn into a failing run.
+    }
+  }
+
+  NodeContext(const NodeContext&) = delete;
+  NodeContext& operator=(const NodeContext&) = delete;
+
  private:
+  static constexpr std::size_t kMaxWarnings = 20;
+  std::size_t warnings_ = 0;
   Run& run_;
   std::size_t index_;
   const NodeSpec& node_;

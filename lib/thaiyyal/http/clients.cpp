@@ -12,12 +12,6 @@
 namespace thaiyyal::http {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string base64(std::string_view in) {
   static constexpr char kAlphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -78,9 +72,9 @@ std::string json_escaped(std::string_view s) {
 }
 
 void remove_header(Headers& headers, std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   headers.erase(std::remove_if(headers.begin(), headers.end(),
-                               [&](const auto& h) { return lower(h.first) == n; }),
+                               [&](const auto& h) { return ascii_lower(h.first) == n; }),
                 headers.end());
 }
 
@@ -675,7 +669,7 @@ void NamedClient::decorate(Request& req) const {
       if (api_key_location == ApiKeyLocation::Header) {
         remove_header(req.headers, api_key_name);
         req.headers.emplace_back(api_key_name, api_key_value);
-        req.sensitive_headers.push_back(lower(api_key_name));
+        req.sensitive_headers.push_back(ascii_lower(api_key_name));
       } else {
         req.url = with_query_param(req.url, api_key_name, api_key_value, true);
       }

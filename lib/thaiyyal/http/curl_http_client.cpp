@@ -140,8 +140,7 @@ class CurlClient final : public HttpClient {
   }
 
   static bool is_sensitive(const std::string& name, const Request& req) {
-    std::string n = name;
-    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string n = ascii_lower(name);
     return n == "authorization" || n == "proxy-authorization" || n == "cookie" ||
            std::find(req.sensitive_headers.begin(), req.sensitive_headers.end(), n) !=
                req.sensitive_headers.end();

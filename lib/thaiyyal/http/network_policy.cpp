@@ -8,13 +8,16 @@
 #include <cstring>
 
 namespace thaiyyal::http {
-namespace {
 
-std::string lower(std::string_view s) {
+std::string ascii_lower(std::string_view s) {
   std::string r(s);
   for (auto& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return r;
 }
+
+namespace {
+
+std::string lower(std::string_view s) { return ascii_lower(s); }
 
 bool in_v4(const std::uint8_t* a, std::uint32_t net, int prefix) {
   const std::uint32_t v = (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) |

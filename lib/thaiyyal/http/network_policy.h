@@ -38,6 +38,9 @@ struct IpAddress {
   std::string text() const;
 };
 
+/// `s` with ASCII letters lower-cased (host names, header names).
+std::string ascii_lower(std::string_view s);
+
 /// Parses canonical dotted-quad IPv4 or IPv6 text (no zone, no brackets).
 std::optional<IpAddress> parse_ip(std::string_view s);
 

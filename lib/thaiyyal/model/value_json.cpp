@@ -124,6 +124,7 @@ class Parser {
       ++pos_;
       return Value(std::move(obj));
     }
+    obj.reserve(4);  // most objects are small: one allocation instead of three
     for (;;) {
       skip_ws();
       if (pos_ >= s_.size()) fail("unexpected end of JSON input in object");

@@ -81,9 +81,10 @@ class RunContext {
   // -- the run's cache (01 §4.4, D15): TTL and size limit enforced
   /// nullptr on a miss or an expired entry.
   virtual const Value* cache_get(const std::string& key) = 0;
-  /// Stores with a time to live (<= 0: the default of 5 minutes). Evicts the
-  /// least recently written entry when the cache is at max_cache_size.
-  virtual void cache_set(const std::string& key, Value v, Nanos ttl) = 0;
+  /// Stores with a time to live: nullopt means the default of 5 minutes; zero
+  /// or negative stores an entry that has already expired. Evicts the least
+  /// recently written entry when the cache is at max_cache_size.
+  virtual void cache_set(const std::string& key, Value v, std::optional<Nanos> ttl) = 0;
   /// Returns whether the key was present.
   virtual bool cache_delete(const std::string& key) = 0;
 

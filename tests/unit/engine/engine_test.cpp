@@ -75,8 +75,10 @@ Value run_cache(const nodes::NodeConfig& c, nodes::RunContext& ctx, std::span<co
   const auto& k = key(c, "key")->as_string();
   if (const Value* v = key(c, "put")) {
     const Value* ttl = key(c, "ttl_ms");
-    ctx.cache_set(k, *v, ttl ? std::chrono::milliseconds(static_cast<long>(ttl->as_number()))
-                             : Nanos(0));
+    ctx.cache_set(k, *v,
+                  ttl ? std::optional<Nanos>(std::chrono::milliseconds(
+                            static_cast<long>(ttl->as_number())))
+                      : std::nullopt);
     return *v;
   }
   const Value* hit = ctx.cache_get(k);
@@ -375,6 +377,22 @@ TEST_SUITE("engine") {
       {"id":"g","type":"cache","data":{"key":"a"}}],
       "edges":[{"source":"p","target":"d"},{"source":"d","target":"g"}]})");
     CHECK(r.node_results.find("g")->as_string() == "miss");
+
+    // A zero or negative time to live stores an entry that has already
+    // expired; no time to live means the default (5 minutes).
+    r = run(R"({"nodes":[
+      {"id":"z","type":"cache","data":{"key":"zero","put":1,"ttl_ms":0}},
+      {"id":"n","type":"cache","data":{"key":"neg","put":1,"ttl_ms":-5}},
+      {"id":"k","type":"cache","data":{"key":"kept","put":1}},
+      {"id":"gz","type":"cache","data":{"key":"zero"}},
+      {"id":"gn","type":"cache","data":{"key":"neg"}},
+      {"id":"gk","type":"cache","data":{"key":"kept"}}],
+      "edges":[{"source":"z","target":"n"},{"source":"n","target":"k"},{"source":"k","target":"gz"},
+               {"source":"gz","target":"gn"},{"source":"gn","target":"gk"}]})");
+    REQUIRE(r.ok());
+    CHECK(r.node_results.find("gz")->as_string() == "miss");
+    CHECK(r.node_results.find("gn")->as_string() == "miss");
+    CHECK(r.node_results.find("gk")->as_number() == 1);
   }
 
   TEST_CASE("one compiled workflow runs on several threads at once") {

@@ -81,9 +81,11 @@ TEST_SUITE("nodes") {
     const Array& out = r.value("r")->as_array();
     CHECK(out[0].find("requests_count")->as_number() == 1);
     CHECK(out[1].find("requests_count")->as_number() == 2);
-    // The third waited for the first to leave the window; the second, made
-    // right after it, left with it.
-    CHECK(out[2].find("requests_count")->as_number() == 1);
+    // The third waited for the first to leave the window. The second, made
+    // just after the first, has left too unless the wake-up came sooner than
+    // the gap between the two (slow builds such as the sanitizers').
+    const double third = out[2].find("requests_count")->as_number();
+    CHECK((third == 1 || third == 2));
     CHECK(took >= 0.14);
     CHECK(took < 2.0);
   }

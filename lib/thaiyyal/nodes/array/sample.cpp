@@ -114,7 +114,7 @@ extern const KindInfo kSampleKind{
     "sample",
     Category::Array,
     "Picks count elements of its array input: at random, the first ones or the last ones.",
-    R"({"count": 5, "method": "first"})",
+    R"({"count": 5, "method": "random", "seed": 42})",
     parse,
     run,
 };

@@ -60,7 +60,7 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   switch (*c.op) {
     case CacheOp::Set: {
       if (inputs.empty()) throw NodeError("cache set operation requires an input value");
-      Nanos ttl{0};  // the run's default (5 minutes)
+      std::optional<Nanos> ttl;  // the run's default (5 minutes)
       if (c.ttl) {
         if (!c.ttl->value) {
           throw NodeError(fmt::format(
@@ -69,8 +69,8 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
               c.ttl->text));
         }
         // A zero or negative TTL stores an entry that is already expired
-        // (spec 03 §5.4); cache_set() reads <= 0 as "the default".
-        ttl = c.ttl->value->count() > 0 ? *c.ttl->value : Nanos(1);
+        // (spec 03 §5.4).
+        ttl = *c.ttl->value;
       }
       ctx.cache_set(c.key, inputs.front(), ttl);
       return Value(Object{{"operation", Value("set")},
