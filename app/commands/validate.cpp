@@ -9,6 +9,8 @@
 
 #include "common.h"
 #include "exit_codes.h"
+#include "http_clients.h"
+#include "thaiyyal/diag/spellcheck.h"
 #include "settings.h"
 
 namespace thaiyyal::app {
@@ -19,6 +21,7 @@ struct ValidateOptions {
   std::string format = "text";
   bool quiet = false;
   ColorMode color = ColorMode::Auto;
+  std::string http_clients_file;
   Settings settings;
 };
 
@@ -29,6 +32,25 @@ struct FileReport {
   std::size_t nodes = 0, edges = 0;
   diag::Diagnostics diags;
 };
+
+/// Reports http nodes whose `http_client_uid` names no client of `clients`.
+void check_client_uids(const Workflow& wf, const http::ClientRegistry& clients,
+                       diag::Diagnostics& diags) {
+  const std::vector<std::string> uids = clients.uids();
+  const std::vector<std::string_view> names(uids.begin(), uids.end());
+  for (const auto& node : wf.nodes) {
+    if (node.type != "http" || !node.data.is_object()) continue;
+    const Value* uid = node.data.find("http_client_uid");
+    if (!uid || !uid->is_string() || uid->as_string().empty()) continue;
+    if (clients.find(uid->as_string())) continue;
+    auto& d = diags.error("unknown-http-client",
+                          fmt::format("unknown HTTP client \"{}\"", uid->as_string()),
+                          wf.node_location(node, "http_client_uid"));
+    if (auto guess = diag::spellcheck(uid->as_string(), names)) {
+      d.notes.push_back(fmt::format("did you mean '{}'?", *guess));
+    }
+  }
+}
 
 /// A file's diagnostics in source order, as a compiler lists them: by line and
 /// column, those without a position (payload size, empty file) first; the
@@ -51,6 +73,21 @@ int run_validate(const ValidateOptions& opts) {
     std::fprintf(stderr, "thaiyyal validate: %s\n", e.what());
     return kExitUsage;
   }
+  std::shared_ptr<const http::ClientRegistry> clients;
+  if (!opts.http_clients_file.empty()) {
+    diag::Diagnostics client_diags;
+    clients = load_http_clients(opts.http_clients_file, {}, client_diags);
+    if (client_diags.has_errors()) {
+      diag::RenderOptions cro;
+      cro.color = use_color(opts.color, STDERR_FILENO);
+      for (const auto& d : client_diags.all()) {
+        const std::string text = diag::render_text(d, cro);
+        std::fwrite(text.data(), 1, text.size(), stderr);
+      }
+      return kExitUsage;
+    }
+    if (!clients) clients = std::make_shared<http::ClientRegistry>();
+  }
   std::vector<FileReport> reports;
   reports.reserve(opts.files.size());
   for (const auto& path : opts.files) {
@@ -63,6 +100,7 @@ int run_validate(const ValidateOptions& opts) {
       if (wf) {
         r.nodes = wf->nodes.size();
         r.edges = wf->edges.size();
+        if (clients) check_client_uids(*wf, *clients, r.diags);
       }
     } catch (const IoError& e) {
       r.readable = false;
@@ -162,7 +200,8 @@ void register_validate(CLI::App& app, int& exit_code) {
       "Examples:\n"
       "  thaiyyal validate flow.json\n"
       "  thaiyyal validate workflows/*.yaml --format json\n"
-      "  cat flow.yaml | thaiyyal validate -\n\n"
+      "  cat flow.yaml | thaiyyal validate -\n"
+      "  thaiyyal validate flows/*.yaml --http-clients clients.yaml\n\n"
       "Exit codes: 0 all files valid, 3 at least one invalid workflow,\n"
       "            4 a file could not be read, 2 usage error.");
   cmd->add_option("files", opts->files, "Workflow files (JSON or YAML); - reads stdin")
@@ -172,6 +211,11 @@ void register_validate(CLI::App& app, int& exit_code) {
       ->default_str("text");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print errors only (no summaries or warnings)");
   add_color_flag(*cmd, opts->color);
+  cmd->add_option("--http-clients", opts->http_clients_file,
+                  "Also check the named HTTP clients file, and that every http node's "
+                  "http_client_uid names one of its clients (a client's unset ${env:NAME} "
+                  "variables are reported only when it is used)")
+      ->type_name("FILE");
   opts->settings.bind(*cmd, {Scope::Document});
   cmd->callback([opts, &exit_code] { exit_code = run_validate(*opts); });
 }
