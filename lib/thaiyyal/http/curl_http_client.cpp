@@ -102,7 +102,15 @@ class CurlClient final : public HttpClient {
                             *adm.error,
                         true);
       }
-      res = perform(*url, adm.addresses.front(), req, headers, method, send_body, start);
+      try {
+        res = perform(*url, adm.addresses.front(), req, headers, method, send_body, start);
+      } catch (const HttpError& e) {
+        if (hop == 0 || e.aborted()) throw;
+        // Say where the chain broke (without the query, which may carry secrets).
+        std::string where = url->text();
+        where = where.substr(0, where.find('?'));
+        throw HttpError("after a redirect to " + where + ": " + e.what(), e.blocked());
+      }
       const bool redirect = res.status == 301 || res.status == 302 || res.status == 303 ||
                             res.status == 307 || res.status == 308;
       const std::string* location = res.header("location");
@@ -218,7 +226,7 @@ class CurlClient final : public HttpClient {
       if (rc == CURLE_OPERATION_TIMEDOUT) {
         what = "timed out after " + std::to_string(req.timeout.count()) + "ms";
       }
-      throw HttpError(method + " \"" + full + "\": " + what);
+      throw HttpError(what);
     }
     Response res;
     long status = 0;
