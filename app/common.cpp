@@ -90,4 +90,13 @@ std::shared_ptr<const check::CompiledWorkflow> load_and_check(
   return compiled;
 }
 
+void print_diagnostics(std::FILE* file, const diag::Diagnostics& diags, bool color) {
+  diag::RenderOptions ro;
+  ro.color = color;
+  for (const auto& d : diags.all()) {
+    const std::string text = diag::render_text(d, ro);
+    std::fwrite(text.data(), 1, text.size(), file);
+  }
+}
+
 }  // namespace thaiyyal::app

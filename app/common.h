@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ enum class ColorMode { Auto, Always, Never };
 void add_color_flag(CLI::App& cmd, ColorMode& mode);
 /// Whether to colour output written to `fd` (NO_COLOR and TERM=dumb respected).
 bool use_color(ColorMode mode, int fd);
+
+/// Writes every diagnostic of `diags`, compiler style, to `file`.
+void print_diagnostics(std::FILE* file, const diag::Diagnostics& diags, bool color);
 
 /// Loads and checks one source; every problem goes to `diags`. Returns the
 /// compiled workflow, or nullptr when it has errors. `loaded` receives the

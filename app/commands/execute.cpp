@@ -113,12 +113,7 @@ int run_execute(const ExecuteOptions& opts) {
     clients = load_http_clients(opts.settings.http_clients_file(), opts.settings.config_file(),
                                 client_diags);
     if (client_diags.has_errors()) {
-      diag::RenderOptions cro;
-      cro.color = color_err;
-      for (const auto& d : client_diags.all()) {
-        const std::string text = diag::render_text(d, cro);
-        std::fwrite(text.data(), 1, text.size(), stderr);
-      }
+      print_diagnostics(stderr, client_diags, color_err);
       return kExitUsage;
     }
   }

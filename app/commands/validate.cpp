@@ -78,12 +78,7 @@ int run_validate(const ValidateOptions& opts) {
     diag::Diagnostics client_diags;
     clients = load_http_clients(opts.http_clients_file, {}, client_diags);
     if (client_diags.has_errors()) {
-      diag::RenderOptions cro;
-      cro.color = use_color(opts.color, STDERR_FILENO);
-      for (const auto& d : client_diags.all()) {
-        const std::string text = diag::render_text(d, cro);
-        std::fwrite(text.data(), 1, text.size(), stderr);
-      }
+      print_diagnostics(stderr, client_diags, use_color(opts.color, STDERR_FILENO));
       return kExitUsage;
     }
     if (!clients) clients = std::make_shared<http::ClientRegistry>();
