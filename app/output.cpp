@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "thaiyyal/diag/render.h"
@@ -154,6 +155,20 @@ std::string ms(std::chrono::nanoseconds d) {
 
 }  // namespace
 
+/// Whether JSON can encode `v` (no NaN or infinity anywhere in it).
+bool encodable(const Value& v) {
+  if (const auto* n = v.if_number()) return std::isfinite(*n);
+  if (const auto* a = v.if_array()) {
+    return std::all_of(a->begin(), a->end(), [](const Value& e) { return encodable(e); });
+  }
+  if (const auto* o = v.if_object()) {
+    for (const auto& [k, e] : *o) {
+      if (!encodable(e)) return false;
+    }
+  }
+  return true;
+}
+
 std::string to_yaml(const Value& v) {
   Out out;
   write_yaml_to(out, v);
@@ -245,13 +260,12 @@ void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
   }
   if (r.ok()) {
     out += "final output: ";
-    std::fwrite(out.data(), 1, out.size(), file);
-    out.clear();
-    try {
+    if (encodable(r.final_output)) {
+      std::fwrite(out.data(), 1, out.size(), file);
+      out.clear();
       write_json(file, r.final_output, 2);
-    } catch (const JsonWriteError& e) {
-      out += e.what();
-      out += '\n';
+    } else {
+      out += "(not shown: a number is not finite)\n";
     }
   }
   for (const auto& e : r.errors) out += paint("1;31", "error: ") + e + "\n";

@@ -22,6 +22,9 @@ void write_yaml(std::FILE* file, const Value& v);
 /// already written stays written).
 void write_json(std::FILE* file, const Value& v, int indent);
 
+/// Whether JSON can encode `v` (no NaN or infinity anywhere in it).
+bool encodable(const Value& v);
+
 /// A readable summary: status, one line per node, final output, errors.
 void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
                     const engine::RunResult& r, bool color);

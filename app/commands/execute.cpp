@@ -72,20 +72,6 @@ int exit_code_for(engine::RunStatus s) {
   return kExitRunFailed;
 }
 
-/// Whether JSON can encode `v` (no NaN or infinity anywhere in it).
-bool encodable(const Value& v) {
-  if (const auto* n = v.if_number()) return std::isfinite(*n);
-  if (const auto* a = v.if_array()) {
-    return std::all_of(a->begin(), a->end(), [](const Value& e) { return encodable(e); });
-  }
-  if (const auto* o = v.if_object()) {
-    for (const auto& [k, e] : *o) {
-      if (!encodable(e)) return false;
-    }
-  }
-  return true;
-}
-
 /// Renders a result object in the chosen machine format, streaming it.
 void print_result_value(const Value& v, const std::string& format) {
   if (format == "yaml") {
