@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 #include <cstdlib>
 #include <unordered_set>
@@ -281,17 +282,33 @@ class Parser {
 
   double parse_number() {
     const std::size_t start = pos_;
-    if (s_[pos_] == '-') ++pos_;
+    const bool negative = s_[pos_] == '-';
+    if (negative) ++pos_;
     if (pos_ >= s_.size()) fail("invalid number");
+    // Whole numbers of up to 15 digits are exact in a double: they are
+    // accumulated while scanning, and from_chars only runs for the others.
+    std::uint64_t whole = 0;
+    std::size_t digits = 0;
     if (s_[pos_] == '0') {
       ++pos_;
+      digits = 1;
       if (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
         fail("invalid number: leading zeros are not allowed");
       }
     } else if (s_[pos_] >= '1' && s_[pos_] <= '9') {
-      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') ++pos_;
+      while (pos_ < s_.size() && s_[pos_] >= '0' && s_[pos_] <= '9') {
+        whole = whole * 10 + static_cast<std::uint64_t>(s_[pos_] - '0');
+        ++digits;
+        ++pos_;
+      }
     } else {
       fail("invalid number");
+    }
+    const bool fraction_or_exponent =
+        pos_ < s_.size() && (s_[pos_] == '.' || s_[pos_] == 'e' || s_[pos_] == 'E');
+    if (!fraction_or_exponent && digits <= 15) {
+      const double d = static_cast<double>(whole);
+      return negative ? -d : d;
     }
     if (pos_ < s_.size() && s_[pos_] == '.') {
       ++pos_;

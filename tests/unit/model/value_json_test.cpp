@@ -96,6 +96,14 @@ TEST_SUITE("model") {
     CHECK(parse_json("0.1").as_number() == 0.1);
     CHECK(parse_json("1.7976931348623157e308").as_number() == std::numeric_limits<double>::max());
     CHECK(parse_json("9007199254740993").as_number() == 9007199254740992.0);  // rounds to even
+    // Whole numbers: up to 15 digits take the exact integer path, longer ones
+    // the general one; both agree at the boundary.
+    CHECK(parse_json("-12").as_number() == -12);
+    CHECK(parse_json("999999999999999").as_number() == 999999999999999.0);
+    CHECK(parse_json("-999999999999999").as_number() == -999999999999999.0);
+    CHECK(parse_json("1000000000000000").as_number() == 1e15);
+    CHECK(parse_json("12345678901234567890").as_number() == 12345678901234567890.0);
+    CHECK(parse_json("[1,-2,30]").as_array()[1].as_number() == -2);
     // Underflow is harmless: it becomes zero (with the sign kept) or a subnormal.
     CHECK(parse_json("1e-400").as_number() == 0);
     CHECK(std::signbit(parse_json("-1e-400").as_number()));
