@@ -56,11 +56,11 @@ std::shared_ptr<const diag::SourceFile> read_source(const std::string& path,
 
 void add_color_flag(CLI::App& cmd, ColorMode& mode) {
   cmd.add_option("--color", mode, "Colour diagnostics: auto (the default), always or never")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ColorMode>{{"auto", ColorMode::Auto},
-                                           {"always", ColorMode::Always},
-                                           {"never", ColorMode::Never}},
-          CLI::ignore_case))
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::Auto},
+                                                                   {"always", ColorMode::Always},
+                                                                   {"never", ColorMode::Never}},
+                                  CLI::ignore_case))
       ->default_str("auto")
       ->option_text("auto|always|never");
 }

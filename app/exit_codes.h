@@ -4,12 +4,12 @@
 namespace thaiyyal::app {
 
 enum ExitCode : int {
-  kExitOk = 0,             ///< success; the workflow is valid / the run succeeded
-  kExitRunFailed = 1,      ///< a node failed, or an expression failed to evaluate
-  kExitUsage = 2,          ///< bad command line
-  kExitInvalid = 3,        ///< the workflow failed to load or validate
-  kExitIo = 4,             ///< a file could not be read, or an internal error
-  kExitLimit = 5,          ///< a limit or the time budget was exceeded
+  kExitOk = 0,         ///< success; the workflow is valid / the run succeeded
+  kExitRunFailed = 1,  ///< a node failed, or an expression failed to evaluate
+  kExitUsage = 2,      ///< bad command line
+  kExitInvalid = 3,    ///< the workflow failed to load or validate
+  kExitIo = 4,         ///< a file could not be read, or an internal error
+  kExitLimit = 5,      ///< a limit or the time budget was exceeded
 };
 
 inline constexpr const char* kExitCodesHelp =

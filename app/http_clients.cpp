@@ -46,8 +46,8 @@ void read_file(const std::string& path, bool whole_file, http::ClientRegistry& o
     return;
   }
   if (!list || list->is_null()) return;
-  http::ClientRegistry read = http::read_clients(*list, path_steps, doc.locator.get(), source,
-                                                 http::process_env, diags);
+  http::ClientRegistry read =
+      http::read_clients(*list, path_steps, doc.locator.get(), source, http::process_env, diags);
   for (const auto& uid : read.uids()) {
     if (!out.add(*read.find(uid))) {
       diag::Location loc;

@@ -1,12 +1,12 @@
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <string_view>
-#include <vector>
 #include <exception>
 #include <iostream>
+#include <string_view>
+#include <vector>
 
 #include "commands/commands.h"
 #include "common.h"
@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
   CLI::App app(kDescription, "thaiyyal");
   app.set_version_flag("-V,--version", std::string("thaiyyal ") + THAIYYAL_VERSION);
   app.require_subcommand(1);
-  app.footer(std::string("Run 'thaiyyal help COMMAND' (or 'thaiyyal COMMAND --help') for details.\n\n") +
-             kExitCodesHelp);
+  app.footer(
+      std::string("Run 'thaiyyal help COMMAND' (or 'thaiyyal COMMAND --help') for details.\n\n") +
+      kExitCodesHelp);
   int exit_code = kExitOk;
   register_execute(app, exit_code);
   register_validate(app, exit_code);
@@ -73,7 +74,8 @@ int main(int argc, char** argv) {
       if (auto guess = thaiyyal::diag::spellcheck(word, names)) {
         message += fmt::format(" (did you mean '{}'?)", *guess);
       }
-      std::fprintf(stderr, "%s\nRun 'thaiyyal --help' for the list of commands.\n", message.c_str());
+      std::fprintf(stderr, "%s\nRun 'thaiyyal --help' for the list of commands.\n",
+                   message.c_str());
       return kExitUsage;
     }
   }

@@ -15,8 +15,9 @@ namespace {
 
 bool needs_quotes(const std::string& s) {
   if (s.empty()) return true;
-  static const char* kReserved[] = {"true", "false", "True", "False", "TRUE", "FALSE", "null",
-                                    "Null", "NULL", "~", "yes", "no", "on", "off", "y", "n"};
+  static const char* kReserved[] = {"true", "false", "True", "False", "TRUE", "FALSE",
+                                    "null", "Null",  "NULL", "~",     "yes",  "no",
+                                    "on",   "off",   "y",    "n"};
   for (const char* r : kReserved) {
     if (s == r) return true;
   }
@@ -195,8 +196,8 @@ void write_json(std::FILE* file, const Value& v, int indent) {
   std::fwrite(text.data(), 1, text.size(), file);
 }
 
-void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
-                    const engine::RunResult& r, bool color) {
+void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf, const engine::RunResult& r,
+                    bool color) {
   auto paint = [&](const char* code, const std::string& s) {
     return color ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : s;
   };

@@ -26,7 +26,7 @@ void write_json(std::FILE* file, const Value& v, int indent);
 bool encodable(const Value& v);
 
 /// A readable summary: status, one line per node, final output, errors.
-void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf,
-                    const engine::RunResult& r, bool color);
+void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf, const engine::RunResult& r,
+                    bool color);
 
 }  // namespace thaiyyal::app

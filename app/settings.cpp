@@ -69,10 +69,11 @@ const Setting kSettings[] = {
     {"allow-localhost", Type::Flag, Scope::Network, "Allow loopback addresses (127.0.0.0/8, ::1)",
      nullptr, nullptr, &http::NetworkPolicy::allow_localhost},
     {"allow-private-ips", Type::Flag, Scope::Network,
-     "Allow private addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)", nullptr,
-     nullptr, &http::NetworkPolicy::allow_private_ips},
-    {"allow-link-local", Type::Flag, Scope::Network, "Allow link-local addresses (169.254/16, fe80::/10)",
-     nullptr, nullptr, &http::NetworkPolicy::allow_link_local},
+     "Allow private addresses (10/8, 172.16/12, 192.168/16, fc00::/7, 100.64/10)", nullptr, nullptr,
+     &http::NetworkPolicy::allow_private_ips},
+    {"allow-link-local", Type::Flag, Scope::Network,
+     "Allow link-local addresses (169.254/16, fe80::/10)", nullptr, nullptr,
+     &http::NetworkPolicy::allow_link_local},
     {"allow-cloud-metadata", Type::Flag, Scope::Network,
      "Allow cloud metadata endpoints (169.254.169.254, metadata.google.internal, ...)", nullptr,
      nullptr, &http::NetworkPolicy::allow_cloud_metadata},
@@ -131,7 +132,8 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
       std::uint64_t v = 0;
       auto res = std::from_chars(text.data(), text.data() + text.size(), v);
       if (res.ec != std::errc() || res.ptr != text.data() + text.size()) {
-        throw SettingsError(fmt::format("{}: '{}' is not a non-negative whole number", source, text));
+        throw SettingsError(
+            fmt::format("{}: '{}' is not a non-negative whole number", source, text));
       }
       limits.*(s.count) = v;
       return;
@@ -139,8 +141,8 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
     case Type::Size: {
       auto v = parse_size(text);
       if (!v) {
-        throw SettingsError(
-            fmt::format("{}: '{}' is not a size (bytes, or with K/M/G, KiB/MiB/GiB)", source, text));
+        throw SettingsError(fmt::format(
+            "{}: '{}' is not a size (bytes, or with K/M/G, KiB/MiB/GiB)", source, text));
       }
       limits.*(s.count) = *v;
       return;
@@ -148,8 +150,8 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
     case Type::Duration: {
       auto d = parse_go_duration(text);
       if (!d) {
-        throw SettingsError(
-            fmt::format("{}: '{}' is not a duration (use e.g. 200ms, 30s, 5m, 1h30m)", source, text));
+        throw SettingsError(fmt::format(
+            "{}: '{}' is not a duration (use e.g. 200ms, 30s, 5m, 1h30m)", source, text));
       }
       // A negative or zero time limit means "no limit" (D9).
       limits.*(s.duration) = std::chrono::duration_cast<Limits::Millis>(*d);
@@ -200,9 +202,9 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
                      ->group("Network policy");
       continue;
     }
-    b.option = cmd.add_option(std::string("--") + s.flag, b.flag_value,
-                              fmt::format("{} [default: {}; env {}]", s.help, default_text(s),
-                                          env_name(s)))
+    b.option = cmd.add_option(
+                      std::string("--") + s.flag, b.flag_value,
+                      fmt::format("{} [default: {}; env {}]", s.help, default_text(s), env_name(s)))
                    ->type_name(s.type == Type::Duration ? "DURATION"
                                : s.type == Type::Size   ? "SIZE"
                                                         : "N")
@@ -237,8 +239,8 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
     try {
       doc = load::parse_yaml(source->text());
     } catch (const diag::Error& e) {
-      throw SettingsError(fmt::format("{}:{}: {}", config_file_, e.diagnostic().where.line,
-                                      e.what()));
+      throw SettingsError(
+          fmt::format("{}:{}: {}", config_file_, e.diagnostic().where.line, e.what()));
     }
     if (!doc.is_null() && !doc.is_object()) {
       throw SettingsError(config_file_ + ": the settings file must be a YAML mapping");
@@ -253,8 +255,8 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
           if (const auto* list = value.if_array()) {
             for (const auto& d : *list) {
               if (!d.is_string()) {
-                throw SettingsError(fmt::format("{}: {} must be a list of domain names",
-                                                config_file_, key));
+                throw SettingsError(
+                    fmt::format("{}: {} must be a list of domain names", config_file_, key));
               }
               config_domains.push_back(d.as_string());
             }

@@ -126,10 +126,9 @@ int run_execute(const ExecuteOptions& opts) {
       for (const auto& d : diags.all()) {
         if (d.severity != diag::Severity::Error) continue;
         const auto& w = d.where;
-        errors.emplace_back(w.file && w.line > 0
-                                ? fmt::format("{}:{}:{}: {}", w.file->name(), w.line, w.column,
-                                              d.message)
-                                : d.message);
+        errors.emplace_back(w.file && w.line > 0 ? fmt::format("{}:{}:{}: {}", w.file->name(),
+                                                               w.line, w.column, d.message)
+                                                 : d.message);
       }
       o.append_unique("errors", Value(std::move(errors)));
       print_result_value(Value(std::move(o)), opts.output);
@@ -170,8 +169,7 @@ int run_execute(const ExecuteOptions& opts) {
       return kExitRunFailed;
     }
     if (!encodable(doc)) {
-      std::fprintf(stderr,
-                   "thaiyyal execute: cannot encode the result: a number is not finite\n");
+      std::fprintf(stderr, "thaiyyal execute: cannot encode the result: a number is not finite\n");
       return kExitRunFailed;
     }
     print_result_value(doc, opts.output);
@@ -217,14 +215,15 @@ void register_execute(CLI::App& app, int& exit_code) {
                   "text); visible as {{ const.NAME }} and context.NAME; repeatable")
       ->type_name("NAME=VALUE");
   cmd->add_option("--seed", opts->seed, "Seed for random choices (sample), for reproducible runs");
-  cmd->add_option("--log-level", opts->log_level, "Log level on stderr: debug, info, warn, error, off")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, LogLevel>{{"debug", LogLevel::Debug},
-                                          {"info", LogLevel::Info},
-                                          {"warn", LogLevel::Warn},
-                                          {"error", LogLevel::Error},
-                                          {"off", LogLevel::Off}},
-          CLI::ignore_case))
+  cmd->add_option("--log-level", opts->log_level,
+                  "Log level on stderr: debug, info, warn, error, off")
+      ->transform(
+          CLI::CheckedTransformer(std::map<std::string, LogLevel>{{"debug", LogLevel::Debug},
+                                                                  {"info", LogLevel::Info},
+                                                                  {"warn", LogLevel::Warn},
+                                                                  {"error", LogLevel::Error},
+                                                                  {"off", LogLevel::Off}},
+                                  CLI::ignore_case))
       ->default_str("warn");
   cmd->add_option("--log-format", opts->log_format, "Log format: text or json")
       ->transform(CLI::CheckedTransformer(

@@ -1,5 +1,3 @@
-#include "commands/commands.h"
-
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -7,11 +5,12 @@
 #include <cstdio>
 #include <utility>
 
+#include "commands/commands.h"
 #include "common.h"
 #include "exit_codes.h"
 #include "http_clients.h"
-#include "thaiyyal/diag/spellcheck.h"
 #include "settings.h"
+#include "thaiyyal/diag/spellcheck.h"
 
 namespace thaiyyal::app {
 namespace {
@@ -199,8 +198,7 @@ void register_validate(CLI::App& app, int& exit_code) {
       "  thaiyyal validate flows/*.yaml --http-clients clients.yaml\n\n"
       "Exit codes: 0 all files valid, 3 at least one invalid workflow,\n"
       "            4 a file could not be read, 2 usage error.");
-  cmd->add_option("files", opts->files, "Workflow files (JSON or YAML); - reads stdin")
-      ->required();
+  cmd->add_option("files", opts->files, "Workflow files (JSON or YAML); - reads stdin")->required();
   cmd->add_option("--format", opts->format, "Output format: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->default_str("text");

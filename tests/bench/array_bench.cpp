@@ -18,7 +18,8 @@ using namespace thaiyyal;
 std::shared_ptr<const check::CompiledWorkflow> compile(const std::string& text) {
   diag::Diagnostics diags;
   load::LoadOptions opts;
-  auto wf = load::load_workflow(std::make_shared<diag::SourceFile>("bench.json", text), opts, diags);
+  auto wf =
+      load::load_workflow(std::make_shared<diag::SourceFile>("bench.json", text), opts, diags);
   if (!wf) return nullptr;
   return check::compile_workflow(std::make_shared<const Workflow>(std::move(*wf)), diags);
 }

@@ -33,7 +33,8 @@ std::shared_ptr<const check::CompiledWorkflow> compile(const std::string& text) 
   diag::Diagnostics diags;
   load::LoadOptions opts;
   opts.max_nodes = opts.max_edges = opts.max_payload_size = 0;
-  auto wf = load::load_workflow(std::make_shared<diag::SourceFile>("bench.json", text), opts, diags);
+  auto wf =
+      load::load_workflow(std::make_shared<diag::SourceFile>("bench.json", text), opts, diags);
   return check::compile_workflow(std::make_shared<const Workflow>(std::move(*wf)), diags);
 }
 
@@ -53,9 +54,9 @@ void BM_RunChain(benchmark::State& state) {
     benchmark::DoNotOptimize(r.final_output);
   }
   // Seconds per node (shown with a unit suffix, e.g. 450n = 450 ns).
-  state.counters["per_node"] = benchmark::Counter(
-      static_cast<double>(state.iterations()) * n,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["per_node"] =
+      benchmark::Counter(static_cast<double>(state.iterations()) * n,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_RunChain)->Arg(10000)->Arg(50000)->Arg(100000)->Unit(benchmark::kMillisecond);
 

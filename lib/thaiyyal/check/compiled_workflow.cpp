@@ -10,15 +10,17 @@ namespace {
 void report_unknown_kind(const Workflow& wf, const NodeSpec& n, diag::Diagnostics& diags) {
   auto& d = diags.error("unknown-kind", fmt::format("no executor registered for type: {}", n.type),
                         n.type_inferred ? wf.location(node_path(n.index), &n)
-                                        : wf.location([&] {
-                                            auto p = node_path(n.index);
-                                            p.push_back(PathStep{"type", std::nullopt});
-                                            return p;
-                                          }(),
-                                                      &n));
+                                        : wf.location(
+                                              [&] {
+                                                auto p = node_path(n.index);
+                                                p.push_back(PathStep{"type", std::nullopt});
+                                                return p;
+                                              }(),
+                                              &n));
   if (n.type.empty()) {
-    d.message = "no executor registered for type:  (the node has no type and none could be "
-                "inferred from its data)";
+    d.message =
+        "no executor registered for type:  (the node has no type and none could be "
+        "inferred from its data)";
     d.notes.push_back("set \"type\" explicitly; see `thaiyyal nodes list`");
     return;
   }
@@ -27,8 +29,8 @@ void report_unknown_kind(const Workflow& wf, const NodeSpec& n, diag::Diagnostic
     if (!k->declared_only) names.push_back(k->name);
   }
   if (nodes::find_kind(n.type)) {
-    d.notes.push_back(fmt::format("'{}' is declared by the reference but cannot be executed",
-                                  n.type));
+    d.notes.push_back(
+        fmt::format("'{}' is declared by the reference but cannot be executed", n.type));
   } else if (auto near = diag::spellcheck(n.type, names)) {
     d.notes.push_back(fmt::format("did you mean '{}'?", *near));
   }

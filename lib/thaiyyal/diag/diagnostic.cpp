@@ -58,7 +58,8 @@ Diagnostic& Diagnostics::add(Diagnostic d) {
 }
 
 Diagnostic& Diagnostics::error(std::string code, std::string message, Location where) {
-  return add(Diagnostic{Severity::Error, std::move(code), std::move(message), std::move(where), {}});
+  return add(
+      Diagnostic{Severity::Error, std::move(code), std::move(message), std::move(where), {}});
 }
 
 Diagnostic& Diagnostics::warning(std::string code, std::string message, Location where) {
@@ -74,8 +75,8 @@ Error::Error(ErrorKind kind, Diagnostic d)
     : std::runtime_error(d.message), kind_(kind), diag_(std::move(d)) {}
 
 void raise(ErrorKind kind, std::string code, std::string message, Location where) {
-  throw Error(kind,
-              Diagnostic{Severity::Error, std::move(code), std::move(message), std::move(where), {}});
+  throw Error(
+      kind, Diagnostic{Severity::Error, std::move(code), std::move(message), std::move(where), {}});
 }
 
 }  // namespace thaiyyal::diag

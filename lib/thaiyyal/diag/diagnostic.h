@@ -102,7 +102,6 @@ class Error : public std::runtime_error {
 };
 
 /// The single throw helper: builds an error Diagnostic and throws it.
-[[noreturn]] void raise(ErrorKind kind, std::string code, std::string message,
-                        Location where = {});
+[[noreturn]] void raise(ErrorKind kind, std::string code, std::string message, Location where = {});
 
 }  // namespace thaiyyal::diag

@@ -10,8 +10,8 @@
 namespace thaiyyal::diag {
 
 struct RenderOptions {
-  bool color = false;        ///< ANSI colours for terminals
-  bool show_source = true;   ///< the source line and carets under it
+  bool color = false;       ///< ANSI colours for terminals
+  bool show_source = true;  ///< the source line and carets under it
 };
 
 /// `flow.yaml:12:9: error[unknown-kind]: message`, then `  in node 'x'`, the

@@ -93,7 +93,7 @@ class Run final : public expr::NodeResults {
     std::optional<Value> result;  ///< set on success
     bool caught = false;          ///< failed, but a guard node continues the run
     RunStatus status = RunStatus::Failed;
-    std::string message;          ///< the error as listed in the result
+    std::string message;  ///< the error as listed in the result
   };
   Value run_once(std::size_t idx, Clock::time_point started, std::optional<Nanos> guard_timeout);
   Attempt run_guarded(std::size_t idx, Clock::time_point started);
@@ -180,9 +180,7 @@ class NodeContext final : public nodes::RunContext {
     return e;
   }
 
-  const Value* variable(std::string_view name) const override {
-    return run_.variables_.find(name);
-  }
+  const Value* variable(std::string_view name) const override { return run_.variables_.find(name); }
 
   void set_variable(const std::string& name, Value v) override {
     if (auto err = check_value_limits(v, run_.limits_)) {
@@ -190,8 +188,8 @@ class NodeContext final : public nodes::RunContext {
     }
     const auto max = run_.limits_.max_variables;
     if (max > 0 && !run_.variables_.contains(name) && run_.variables_.size() >= max) {
-      throw LimitError(fmt::format("maximum variables exceeded: {} (limit: {})",
-                                   run_.variables_.size(), max));
+      throw LimitError(
+          fmt::format("maximum variables exceeded: {} (limit: {})", run_.variables_.size(), max));
     }
     run_.variables_.set(name, std::move(v));
   }
@@ -266,7 +264,8 @@ class NodeContext final : public nodes::RunContext {
     // Wake every 50 ms to notice cancellation from other threads.
     while (Clock::now() < until) {
       if (cancel && cancel->cancelled()) break;
-      const auto step = std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(50));
+      const auto step =
+          std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(50));
       run_.sleep_cv_.wait_for(lock, step);
     }
     lock.unlock();
@@ -308,7 +307,9 @@ class NodeContext final : public nodes::RunContext {
     return *run_.http_;
   }
   const http::NetworkPolicy& network_policy() const override { return run_.opts_.network; }
-  const http::ClientRegistry* http_clients() const override { return run_.opts_.http_clients.get(); }
+  const http::ClientRegistry* http_clients() const override {
+    return run_.opts_.http_clients.get();
+  }
 
   std::uint64_t loop_limit(std::optional<std::int64_t> node_max,
                            std::uint64_t node_default) const override {
@@ -352,8 +353,8 @@ class NodeContext final : public nodes::RunContext {
   ~NodeContext() override {
     if (warnings_ <= kMaxWarnings || !run_.opts_.warn) return;
     try {
-      run_.opts_.warn(node_.id, fmt::format("{} more warnings like these not shown",
-                                            warnings_ - kMaxWarnings));
+      run_.opts_.warn(
+          node_.id, fmt::format("{} more warnings like these not shown", warnings_ - kMaxWarnings));
     } catch (...) {
       // A failing log sink must not turn into a failing run.
     }
@@ -383,7 +384,8 @@ void notify(Observer* obs, F&& f) {
 }
 
 /// One execution of a node (no guards): its result, or an exception.
-Value Run::run_once(std::size_t idx, Clock::time_point started, std::optional<Nanos> guard_timeout) {
+Value Run::run_once(std::size_t idx, Clock::time_point started,
+                    std::optional<Nanos> guard_timeout) {
   ++node_executions_;
   if (limits_.max_node_executions > 0 && node_executions_ > limits_.max_node_executions) {
     throw LimitError(fmt::format("maximum node executions exceeded: {} (limit: {})",
@@ -432,7 +434,8 @@ Run::Attempt Run::run_guarded(std::size_t idx, Clock::time_point started) {
     guarded = true;
     if (policy->type == nodes::GuardPolicy::Type::Retry && !retry) retry = policy;
     if (policy->type == nodes::GuardPolicy::Type::Catch) catches = true;
-    if (policy->type == nodes::GuardPolicy::Type::Timeout && (!timeout || policy->timeout < *timeout)) {
+    if (policy->type == nodes::GuardPolicy::Type::Timeout &&
+        (!timeout || policy->timeout < *timeout)) {
       timeout = policy->timeout;
     }
   }
@@ -464,9 +467,10 @@ Run::Attempt Run::run_guarded(std::size_t idx, Clock::time_point started) {
         case Interrupted::Reason::GuardTimeout:
           outcome.timed_out = true;
           outcome.elapsed = Clock::now() - attempt_start;
-          error = fmt::format("operation timed out after {} (limit: {})",
-                              format_go_duration(std::chrono::duration_cast<Nanos>(outcome.elapsed)),
-                              format_go_duration(*timeout));
+          error =
+              fmt::format("operation timed out after {} (limit: {})",
+                          format_go_duration(std::chrono::duration_cast<Nanos>(outcome.elapsed)),
+                          format_go_duration(*timeout));
           break;
         case Interrupted::Reason::NodeTimeout:
           if (!retry && !catches) return fail(attempt, RunStatus::TimedOut, node, e.what());
@@ -488,8 +492,9 @@ Run::Attempt Run::run_guarded(std::size_t idx, Clock::time_point started) {
       try {
         backoff(idx, retry->delay_after(k));
       } catch (const Interrupted& e) {
-        return fail(attempt, e.reason() == Interrupted::Reason::Cancelled ? RunStatus::Cancelled
-                                                                           : RunStatus::TimedOut,
+        return fail(attempt,
+                    e.reason() == Interrupted::Reason::Cancelled ? RunStatus::Cancelled
+                                                                 : RunStatus::TimedOut,
                     e.what());
       }
       continue;

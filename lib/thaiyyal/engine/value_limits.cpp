@@ -14,8 +14,7 @@ std::optional<std::string> check_sizes(const Value& v, const Limits& l) {
   }
   if (const auto* a = v.if_array()) {
     if (l.max_array_length > 0 && a->size() > l.max_array_length) {
-      return fmt::format("array too large: {} elements (limit: {})", a->size(),
-                         l.max_array_length);
+      return fmt::format("array too large: {} elements (limit: {})", a->size(), l.max_array_length);
     }
     for (std::size_t i = 0; i < a->size(); ++i) {
       if (auto inner = check_sizes((*a)[i], l)) {

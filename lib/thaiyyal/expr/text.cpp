@@ -1,10 +1,10 @@
 #include "thaiyyal/expr/text.h"
 
-#include "thaiyyal/diag/render.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+
+#include "thaiyyal/diag/render.h"
 
 namespace thaiyyal::expr::detail {
 namespace {

@@ -43,8 +43,8 @@ std::string percent_encode(std::string_view s) {
   std::string out;
   for (char ch : s) {
     const auto u = static_cast<unsigned char>(ch);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
-        ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || ch == '-' ||
+        ch == '.' || ch == '_' || ch == '~') {
       out += ch;
     } else {
       out += fmt::format("%{:02X}", u);
@@ -113,7 +113,8 @@ bool has_scheme(std::string_view url) {
   if (colon == std::string_view::npos || colon == 0) return false;
   for (std::size_t i = 0; i < colon; ++i) {
     const auto u = static_cast<unsigned char>(url[i]);
-    const bool ok = std::isalpha(u) || (i > 0 && (std::isdigit(u) || u == '+' || u == '-' || u == '.'));
+    const bool ok =
+        std::isalpha(u) || (i > 0 && (std::isdigit(u) || u == '+' || u == '-' || u == '.'));
     if (!ok) return false;
   }
   return true;
@@ -243,7 +244,8 @@ class Section {
     for (auto& value : r_.take_values()) client_.add_secret(std::move(value));
     if (!text) return text;
     if (key != "description" && text->find_first_of("\r\n") != std::string::npos) {
-      r_.error(at(key), "invalid-value", fmt::format("{} must not contain a line break", name(key)));
+      r_.error(at(key), "invalid-value",
+               fmt::format("{} must not contain a line break", name(key)));
       return std::nullopt;
     }
     if (secret) client_.add_secret(*text);
@@ -263,8 +265,8 @@ class Section {
   std::optional<std::int64_t> count(std::string_view key) {
     const Value* v = get(key);
     if (!v) return std::nullopt;
-    if (!v->is_number() || v->as_number() != static_cast<double>(static_cast<std::int64_t>(
-                                                 v->as_number()))) {
+    if (!v->is_number() ||
+        v->as_number() != static_cast<double>(static_cast<std::int64_t>(v->as_number()))) {
       wrong_type(key, "a whole number", *v);
       return std::nullopt;
     }
@@ -293,9 +295,9 @@ class Section {
       return std::nullopt;
     }
     if (!d) {
-      r_.error(at(key), "invalid-value",
-               fmt::format("{} must be a duration such as \"30s\" or integer nanoseconds",
-                           name(key)));
+      r_.error(
+          at(key), "invalid-value",
+          fmt::format("{} must be a duration such as \"30s\" or integer nanoseconds", name(key)));
       return std::nullopt;
     }
     if (d->count() < 0) {
@@ -326,8 +328,9 @@ class Section {
         return;
       }
       if (!value.is_string()) {
-        r_.error(p, "wrong-type", fmt::format("{}.{} must be a string, got {}", name(key), k,
-                                              kind_name(value.kind())));
+        r_.error(
+            p, "wrong-type",
+            fmt::format("{}.{} must be a string, got {}", name(key), k, kind_name(value.kind())));
         return;
       }
       bool secret = false;
@@ -408,7 +411,8 @@ void read_auth(Reader& r, Section& client_section, NamedClient& c) {
   auto required = [&](Section& sec, std::string_view key, bool secret, std::string_view message) {
     const Value* raw = sec.get(key);
     const bool present = raw != nullptr;
-    const bool from_env = raw && raw->is_string() && raw->as_string().find("${env:") != std::string::npos;
+    const bool from_env =
+        raw && raw->is_string() && raw->as_string().find("${env:") != std::string::npos;
     auto v = sec.string(key, secret);
     // An unset ${env:NAME} leaves the value empty; that is reported on use.
     if (v && (!v->empty() || from_env)) return *v;
@@ -447,15 +451,14 @@ void read_auth(Reader& r, Section& client_section, NamedClient& c) {
       } else if (where == "query") {
         c.api_key_location = ApiKeyLocation::Query;
       } else {
-        r.error(k->at("location"), "invalid-value",
-                "api_key.location must be 'header' or 'query'");
+        r.error(k->at("location"), "invalid-value", "api_key.location must be 'header' or 'query'");
       }
       k->unknown_keys();
     }
   } else {
-    r.error(s.at("type"), "invalid-value",
-            fmt::format("invalid auth type: {} (must be one of: none, basic, bearer, apikey)",
-                        type));
+    r.error(
+        s.at("type"), "invalid-value",
+        fmt::format("invalid auth type: {} (must be one of: none, basic, bearer, apikey)", type));
     for (const char* key : {"basic_auth", "token", "api_key"}) (void)s.get(key);
   }
   s.unknown_keys();
@@ -481,7 +484,8 @@ void read_security(Reader& r, Section& client_section, NamedClient& c) {
   const Object* sec = client_section.object("security");
   if (!sec) return;
   Section s(r, *sec, client_section.at("security"), c, "security");
-  if (auto n = s.count("max_redirects")) c.max_redirects = static_cast<int>(std::min<std::int64_t>(*n, 1000));
+  if (auto n = s.count("max_redirects"))
+    c.max_redirects = static_cast<int>(std::min<std::int64_t>(*n, 1000));
   if (auto n = s.count("max_response_size"); n && *n > 0) {
     c.max_response_size = static_cast<std::uint64_t>(*n);
   }
@@ -623,8 +627,7 @@ std::optional<std::string> NamedClient::resolve_url(std::string_view node_url,
   }
   if (base_url.empty()) {
     if (error) {
-      *error = fmt::format(
-          "relative URL needs a base_url: HTTP client \"{}\" has none", uid);
+      *error = fmt::format("relative URL needs a base_url: HTTP client \"{}\" has none", uid);
     }
     return std::nullopt;
   }
@@ -639,8 +642,10 @@ NetworkPolicy NamedClient::policy(const NetworkPolicy& command, bool allow_widen
   NetworkPolicy p = command;
   auto adjust = [&](bool& field, const std::optional<bool>& setting) {
     if (!setting) return;
-    if (!*setting) field = false;
-    else if (allow_widening) field = true;
+    if (!*setting)
+      field = false;
+    else if (allow_widening)
+      field = true;
   };
   adjust(p.allow_http, allow_http);
   adjust(p.allow_localhost, allow_localhost);

@@ -73,7 +73,8 @@ int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 
 class CurlClient final : public HttpClient {
  public:
-  CurlClient(Resolver resolver, bool insecure) : resolver_(std::move(resolver)), insecure_(insecure) {
+  CurlClient(Resolver resolver, bool insecure)
+      : resolver_(std::move(resolver)), insecure_(insecure) {
     std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     share_ = curl_share_init();
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
@@ -98,9 +99,10 @@ class CurlClient final : public HttpClient {
     for (int hop = 0;; ++hop) {
       const Admission adm = admit(*url, policy, resolver_);
       if (adm.error) {
-        throw HttpError((hop == 0 ? "URL validation failed: " : "redirect URL validation failed: ") +
-                            *adm.error,
-                        true);
+        throw HttpError(
+            (hop == 0 ? "URL validation failed: " : "redirect URL validation failed: ") +
+                *adm.error,
+            true);
       }
       try {
         res = perform(*url, adm.addresses.front(), req, headers, method, send_body, start);
@@ -189,7 +191,8 @@ class CurlClient final : public HttpClient {
     curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);
-    const long remaining = static_cast<long>(std::max<std::int64_t>(1, (req.timeout - elapsed).count()));
+    const long remaining =
+        static_cast<long>(std::max<std::int64_t>(1, (req.timeout - elapsed).count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, remaining);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);

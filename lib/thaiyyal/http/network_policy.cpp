@@ -20,8 +20,8 @@ namespace {
 std::string lower(std::string_view s) { return ascii_lower(s); }
 
 bool in_v4(const std::uint8_t* a, std::uint32_t net, int prefix) {
-  const std::uint32_t v = (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) |
-                          (std::uint32_t{a[2]} << 8) | a[3];
+  const std::uint32_t v =
+      (std::uint32_t{a[0]} << 24) | (std::uint32_t{a[1]} << 16) | (std::uint32_t{a[2]} << 8) | a[3];
   const std::uint32_t mask = prefix == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix);
   return (v & mask) == (net & mask);
 }
@@ -40,7 +40,8 @@ bool in_v6(const std::array<std::uint8_t, 16>& a, std::string_view net, int pref
   return true;
 }
 
-const char* const kLocalhostMsg = "localhost addresses are blocked (use --allow-localhost to permit)";
+const char* const kLocalhostMsg =
+    "localhost addresses are blocked (use --allow-localhost to permit)";
 const char* const kPrivateMsg =
     "private IP addresses are blocked (use --allow-private-ips to permit)";
 const char* const kLinkLocalMsg =
@@ -61,7 +62,8 @@ std::optional<std::string> check_v4(const std::uint8_t* a, const NetworkPolicy& 
   if (in_v4(a, v4(127, 0, 0, 0), 8)) {
     return p.allow_localhost ? std::nullopt : std::optional<std::string>(kLocalhostMsg);
   }
-  if (in_v4(a, v4(0, 0, 0, 0), 8)) return "the unspecified/\"this network\" range 0.0.0.0/8 is blocked";
+  if (in_v4(a, v4(0, 0, 0, 0), 8))
+    return "the unspecified/\"this network\" range 0.0.0.0/8 is blocked";
   if (in_v4(a, v4(10, 0, 0, 0), 8) || in_v4(a, v4(172, 16, 0, 0), 12) ||
       in_v4(a, v4(192, 168, 0, 0), 16) || in_v4(a, v4(100, 64, 0, 0), 10)) {
     return p.allow_private_ips ? std::nullopt : std::optional<std::string>(kPrivateMsg);
@@ -140,9 +142,10 @@ std::optional<std::string> check_address(const IpAddress& ip, const NetworkPolic
   if (std::memcmp(b.data(), kZero12, 12) == 0) {
     const bool unspecified = std::all_of(b.begin(), b.end(), [](auto x) { return x == 0; });
     if (unspecified) return "the unspecified address :: is blocked";
-    const bool loopback = std::all_of(b.begin(), b.end() - 1, [](auto x) { return x == 0; }) &&
-                          b[15] == 1;
-    if (loopback) return p.allow_localhost ? std::nullopt : std::optional<std::string>(kLocalhostMsg);
+    const bool loopback =
+        std::all_of(b.begin(), b.end() - 1, [](auto x) { return x == 0; }) && b[15] == 1;
+    if (loopback)
+      return p.allow_localhost ? std::nullopt : std::optional<std::string>(kLocalhostMsg);
     return check_v4(b.data() + 12, p);  // IPv4-compatible ::a.b.c.d
   }
   if (in_v6(b, "64:ff9b::", 96)) return check_v4(b.data() + 12, p);
@@ -219,7 +222,8 @@ std::optional<Url> parse_url(std::string_view s, std::string* error) {
       if (after[0] != ':') return fail("invalid characters after IPv6 address");
       port_text = after.substr(1);
     }
-    if (url.host.find('%') != std::string::npos) return fail("IPv6 zone identifiers are not allowed");
+    if (url.host.find('%') != std::string::npos)
+      return fail("IPv6 zone identifiers are not allowed");
   } else {
     const auto pc = authority.rfind(':');
     if (pc != std::string_view::npos) {
@@ -339,9 +343,9 @@ bool matches_domain(const std::string& host, const std::vector<std::string>& ent
     while (!dom.empty() && dom.front() == '.') dom.erase(0, 1);
     while (!dom.empty() && dom.back() == '.') dom.pop_back();
     if (dom.empty()) continue;
-    if (host == dom || (host.size() > dom.size() &&
-                        host.compare(host.size() - dom.size(), dom.size(), dom) == 0 &&
-                        host[host.size() - dom.size() - 1] == '.')) {
+    if (host == dom ||
+        (host.size() > dom.size() && host.compare(host.size() - dom.size(), dom.size(), dom) == 0 &&
+         host[host.size() - dom.size() - 1] == '.')) {
       return true;
     }
   }
@@ -393,12 +397,14 @@ Admission admit(const Url& url, const NetworkPolicy& p, const Resolver& resolve)
     return a;
   }
   if (is_localhost_name(host) && !p.allow_localhost) {
-    a.error = "IP validation failed for " + host + ": localhost addresses are blocked (use "
+    a.error = "IP validation failed for " + host +
+              ": localhost addresses are blocked (use "
               "--allow-localhost to permit)";
     return a;
   }
   if (is_metadata_name(host) && !p.allow_cloud_metadata) {
-    a.error = "IP validation failed for " + host + ": cloud metadata endpoints are blocked (use "
+    a.error = "IP validation failed for " + host +
+              ": cloud metadata endpoints are blocked (use "
               "--allow-cloud-metadata to permit)";
     return a;
   }

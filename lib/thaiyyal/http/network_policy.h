@@ -48,7 +48,7 @@ std::optional<IpAddress> parse_ip(std::string_view s);
 struct Url {
   std::string scheme;  ///< lower-cased
   std::string userinfo;
-  std::string host;    ///< without brackets; lower-cased
+  std::string host;  ///< without brackets; lower-cased
   bool host_is_ipv6 = false;
   int port = 0;        ///< 0 = the scheme's default
   std::string target;  ///< path and query ("/" when empty), no fragment
@@ -72,7 +72,7 @@ std::vector<IpAddress> system_resolve(const std::string& host);
 
 /// The outcome of checking a URL: the addresses a connection may use.
 struct Admission {
-  std::optional<std::string> error;   ///< set when the URL is refused
+  std::optional<std::string> error;  ///< set when the URL is refused
   std::vector<IpAddress> addresses;  ///< checked addresses to pin
 };
 

@@ -177,9 +177,9 @@ class DocumentReader {
       if (key == "workflow_id" || key == "nodes" || key == "edges") continue;
       auto near = diag::spellcheck(key, {"workflow_id", "nodes", "edges"});
       if (near) {
-        auto& d = diags_.warning("unknown-key",
-                                 fmt::format("unknown top-level key '{}' is ignored", key),
-                                 at({PathStep{key, std::nullopt}}, true));
+        auto& d =
+            diags_.warning("unknown-key", fmt::format("unknown top-level key '{}' is ignored", key),
+                           at({PathStep{key, std::nullopt}}, true));
         d.notes.push_back(fmt::format("did you mean '{}'? keys are case-sensitive", *near));
       }
     }
@@ -346,8 +346,7 @@ class DocumentReader {
 
 Format detect_format(std::string_view name, std::string_view text) {
   auto ends_with = [&](std::string_view suffix) {
-    return name.size() >= suffix.size() &&
-           name.substr(name.size() - suffix.size()) == suffix;
+    return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
   };
   if (ends_with(".json") || ends_with(".JSON")) return Format::Json;
   if (ends_with(".yaml") || ends_with(".yml") || ends_with(".YAML") || ends_with(".YML")) {
@@ -355,8 +354,8 @@ Format detect_format(std::string_view name, std::string_view text) {
   }
   std::size_t i = 0;
   if (text.substr(0, 3) == "\xEF\xBB\xBF") i = 3;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' ||
-                             text[i] == '\r')) {
+  while (i < text.size() &&
+         (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) {
     ++i;
   }
   if (i < text.size() && (text[i] == '{' || text[i] == '[')) return Format::Json;
@@ -406,10 +405,11 @@ std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> fi
   Location file_loc;
   file_loc.file = file;
   if (opts.max_payload_size > 0 && text.size() > opts.max_payload_size) {
-    diags.error("payload-too-large",
-                fmt::format("payload too large: {} bytes (limit: {})", text.size(),
-                            opts.max_payload_size),
-                file_loc)
+    diags
+        .error("payload-too-large",
+               fmt::format("payload too large: {} bytes (limit: {})", text.size(),
+                           opts.max_payload_size),
+               file_loc)
         .notes.push_back("raise the limit with --max-payload-size BYTES (0 = unlimited)");
     if (opts.stop_on_oversize) return std::nullopt;
   }

@@ -99,9 +99,7 @@ bool all_of(std::string_view s, std::size_t from, bool (*pred)(char)) {
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_octal(char c) { return c >= '0' && c <= '7'; }
-bool is_hex(char c) {
-  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
+bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 /// YAML 1.2 core-schema float syntax (without .inf/.nan).
 bool is_core_float(std::string_view s) {
@@ -175,8 +173,9 @@ class Converter {
           const YAML::Node& k = kv.first;
           if (!k.IsScalar()) {
             fail(k.Mark(), "yaml-syntax",
-                 fmt::format("mapping keys must be strings, got {}",
-                             k.IsSequence() ? "array" : k.IsMap() ? "object" : "null"));
+                 fmt::format("mapping keys must be strings, got {}", k.IsSequence() ? "array"
+                                                                     : k.IsMap()    ? "object"
+                                                                                    : "null"));
           }
           if (k.Tag() == "!") check_quote_closed(text_, bom_, k.Mark());
           std::string key = k.Scalar();

@@ -46,9 +46,8 @@ std::optional<Nanos> parse_go_duration(std::string_view s) {
       return false;
     };
     // Longest units first so "ms" is not read as "m".
-    if (!(take("ns", 1) || take("us", 1e3L) || take("\xC2\xB5s", 1e3L) ||
-          take("\xCE\xBCs", 1e3L) || take("ms", 1e6L) || take("s", 1e9L) || take("m", 60e9L) ||
-          take("h", 3600e9L))) {
+    if (!(take("ns", 1) || take("us", 1e3L) || take("\xC2\xB5s", 1e3L) || take("\xCE\xBCs", 1e3L) ||
+          take("ms", 1e6L) || take("s", 1e9L) || take("m", 60e9L) || take("h", 3600e9L))) {
       return std::nullopt;
     }
     total += value * unit;
@@ -92,7 +91,8 @@ std::string format_go_duration(Nanos d) {
   std::int64_t ns = d.count();
   if (ns == 0) return "0s";
   std::string out;
-  std::uint64_t u = ns < 0 ? static_cast<std::uint64_t>(-(ns + 1)) + 1 : static_cast<std::uint64_t>(ns);
+  std::uint64_t u =
+      ns < 0 ? static_cast<std::uint64_t>(-(ns + 1)) + 1 : static_cast<std::uint64_t>(ns);
   if (ns < 0) out += '-';
   if (u < 1000000000ULL) {
     if (u < 1000ULL) {

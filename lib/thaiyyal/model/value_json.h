@@ -70,7 +70,7 @@ void append_json(std::string& out, const Value& v, const JsonWriteOptions& opts 
 
 /// One step of a JSON path: an object key or an array index.
 struct PathStep {
-  std::string key;          ///< used when index is empty
+  std::string key;  ///< used when index is empty
   std::optional<std::size_t> index;
 };
 
@@ -83,8 +83,8 @@ std::string format_json_path(const std::vector<PathStep>& steps);
 /// values. nullopt when the path does not exist or the text is malformed
 /// before it. Intended for error reporting only.
 std::optional<std::size_t> locate_json_path(std::string_view text,
-                                            const std::vector<PathStep>& steps,
-                                            bool at_key = false, std::size_t start = 0);
+                                            const std::vector<PathStep>& steps, bool at_key = false,
+                                            std::size_t start = 0);
 
 /// Offsets of the elements of the JSON array whose '[' is at `array_offset`.
 std::vector<std::size_t> json_array_element_offsets(std::string_view text,

@@ -15,8 +15,7 @@ diag::Location Workflow::location(const std::vector<PathStep>& path, const NodeS
   return loc;
 }
 
-diag::Location Workflow::node_location(const NodeSpec& n, std::string_view key,
-                                       bool at_key) const {
+diag::Location Workflow::node_location(const NodeSpec& n, std::string_view key, bool at_key) const {
   if (key.empty()) return location(node_path(n.index), &n);
   return location(node_data_path(n.index, key), &n, at_key);
 }

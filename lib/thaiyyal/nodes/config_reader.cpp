@@ -184,11 +184,11 @@ void ConfigReader::report_unknown_keys() {
     if (key == "label" || (!key.empty() && key[0] == '_')) continue;
     if (std::find(queried_.begin(), queried_.end(), key) != queried_.end()) continue;
     if (auto near = diag::spellcheck(key, queried_)) {
-      auto& d = diags_.warning(
-          "unknown-key",
-          fmt::format("unknown key '{}' in the data of node {} (type {}) is ignored", key,
-                      node_.id, node_.type),
-          location_in_data({PathStep{key, std::nullopt}}, true));
+      auto& d =
+          diags_.warning("unknown-key",
+                         fmt::format("unknown key '{}' in the data of node {} (type {}) is ignored",
+                                     key, node_.id, node_.type),
+                         location_in_data({PathStep{key, std::nullopt}}, true));
       d.notes.push_back(fmt::format("did you mean '{}'?", *near));
     }
   }
@@ -222,8 +222,7 @@ std::shared_ptr<const expr::Program> ConfigReader::expression_at(
       }
     }
     fail_at(data_path, "expression", fmt::format("{}: {}", label, e.what()),
-            static_cast<int>(byte_offset),
-            e.length());
+            static_cast<int>(byte_offset), e.length());
     return nullptr;
   }
 }

@@ -39,12 +39,12 @@ struct GuardPolicy {
 
 /// How the engine ran a guarded predecessor.
 struct GuardOutcome {
-  bool failed = false;        ///< the last attempt failed (error below)
-  std::string error;          ///< the failure's cause, without the node prefix
+  bool failed = false;  ///< the last attempt failed (error below)
+  std::string error;    ///< the failure's cause, without the node prefix
   std::uint32_t attempts = 1;
-  bool timed_out = false;     ///< stopped by a timeout guard
-  bool retry_refused = false; ///< the error did not match retry_on_errors
-  Nanos elapsed{0};           ///< time of the last attempt
+  bool timed_out = false;      ///< stopped by a timeout guard
+  bool retry_refused = false;  ///< the error did not match retry_on_errors
+  Nanos elapsed{0};            ///< time of the last attempt
 };
 
 }  // namespace thaiyyal::nodes

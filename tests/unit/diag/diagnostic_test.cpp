@@ -37,8 +37,9 @@ TEST_SUITE("diag") {
           "    2 |   \"type\": \"htpp\"\n"
           "      |           ^^^^^^\n"
           "  note: did you mean 'http'?\n");
-    CHECK(render_json(d) ==
-          R"({"severity":"error","code":"unknown-kind","message":"no executor registered for type: htpp","file":"flow.json","line":2,"column":11,"node_id":"fetch","path":"$.nodes[0].type","notes":["did you mean 'http'?"]})");
+    CHECK(
+        render_json(d) ==
+        R"({"severity":"error","code":"unknown-kind","message":"no executor registered for type: htpp","file":"flow.json","line":2,"column":11,"node_id":"fetch","path":"$.nodes[0].type","notes":["did you mean 'http'?"]})");
   }
 
   TEST_CASE("spellcheck suggests near names only") {

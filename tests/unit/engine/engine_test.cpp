@@ -75,10 +75,10 @@ Value run_cache(const nodes::NodeConfig& c, nodes::RunContext& ctx, std::span<co
   const auto& k = key(c, "key")->as_string();
   if (const Value* v = key(c, "put")) {
     const Value* ttl = key(c, "ttl_ms");
-    ctx.cache_set(k, *v,
-                  ttl ? std::optional<Nanos>(std::chrono::milliseconds(
-                            static_cast<long>(ttl->as_number())))
-                      : std::nullopt);
+    ctx.cache_set(
+        k, *v,
+        ttl ? std::optional<Nanos>(std::chrono::milliseconds(static_cast<long>(ttl->as_number())))
+            : std::nullopt);
     return *v;
   }
   const Value* hit = ctx.cache_get(k);
@@ -138,19 +138,19 @@ class RecordingObserver final : public engine::Observer {
   void on_node_start(const engine::RunInfo&, const engine::NodeInfo& n) override {
     events.push_back("node_start " + std::string(n.node_id));
   }
-  void on_node_success(const engine::RunInfo&, const engine::NodeInfo& n,
-                       std::chrono::nanoseconds, const Value& v) override {
+  void on_node_success(const engine::RunInfo&, const engine::NodeInfo& n, std::chrono::nanoseconds,
+                       const Value& v) override {
     events.push_back("node_success " + std::string(n.node_id) + " " + to_json(v));
   }
-  void on_node_failure(const engine::RunInfo&, const engine::NodeInfo& n,
-                       std::chrono::nanoseconds, std::string_view e) override {
+  void on_node_failure(const engine::RunInfo&, const engine::NodeInfo& n, std::chrono::nanoseconds,
+                       std::string_view e) override {
     events.push_back("node_failure " + std::string(n.node_id) + " " + std::string(e));
   }
   void on_node_skipped(const engine::RunInfo&, std::string_view id) override {
     events.push_back("skipped " + std::string(id));
   }
-  void on_workflow_end(const engine::RunInfo&, std::chrono::nanoseconds, bool ok,
-                       const Value& out, std::string_view err) override {
+  void on_workflow_end(const engine::RunInfo&, std::chrono::nanoseconds, bool ok, const Value& out,
+                       std::string_view err) override {
     events.push_back(std::string("end ") + (ok ? "ok " + to_json(out) : std::string(err)));
   }
 };
@@ -255,7 +255,8 @@ TEST_SUITE("engine") {
       {"id":"c","type":"const","data":{"value":3}}]})",
                  opts);
     CHECK(r.status == engine::RunStatus::LimitExceeded);
-    CHECK(r.errors.at(0) == "error executing node c: maximum node executions exceeded: 3 (limit: 2)");
+    CHECK(r.errors.at(0) ==
+          "error executing node c: maximum node executions exceeded: 3 (limit: 2)");
     CHECK(results_json(r) == R"({"a":1,"b":2})");
   }
 
@@ -316,8 +317,8 @@ TEST_SUITE("engine") {
       "edges":[{"source":"r","target":"s","sourceHandle":"b"},{"source":"r","target":"f"}]})",
         opts);
     CHECK(obs.events == std::vector<std::string>{
-                            "start", "node_start r", R"(node_success r {"path":"a"})",
-                            "skipped s", "node_start f", "node_failure f error executing node f: no",
+                            "start", "node_start r", R"(node_success r {"path":"a"})", "skipped s",
+                            "node_start f", "node_failure f error executing node f: no",
                             "end error executing node f: no"});
   }
 
@@ -428,6 +429,7 @@ TEST_SUITE("engine") {
       "edges":[{"source":"a","target":"c"}]})",
                  opts);
     CHECK(r.status == engine::RunStatus::LimitExceeded);
-    CHECK(r.errors.at(0) == "error executing node c: input too large: more than 10 bytes (limit: 10)");
+    CHECK(r.errors.at(0) ==
+          "error executing node c: input too large: more than 10 bytes (limit: 10)");
   }
 }

@@ -47,7 +47,8 @@ TEST_SUITE("model") {
   }
 
   TEST_CASE("locate a path in JSON text") {
-    const std::string text = "{\"nodes\": [\n {\"id\": \"a\"},\n {\"id\": \"b\", \"data\": {\"v\": 1}}]}";
+    const std::string text =
+        "{\"nodes\": [\n {\"id\": \"a\"},\n {\"id\": \"b\", \"data\": {\"v\": 1}}]}";
     std::vector<PathStep> p{{"nodes", {}}, {"", 1}, {"data", {}}, {"v", {}}};
     auto off = locate_json_path(text, p);
     REQUIRE(off.has_value());

@@ -217,9 +217,10 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
                                     std::chrono::milliseconds(1));
   }
   req.timeout = timeout;
-  std::uint64_t max_size = limits.max_response_size > 0 ? limits.max_response_size
-                                                        : std::uint64_t{1} << 40;
-  if (client && client->max_response_size) max_size = std::min(max_size, *client->max_response_size);
+  std::uint64_t max_size =
+      limits.max_response_size > 0 ? limits.max_response_size : std::uint64_t{1} << 40;
+  if (client && client->max_response_size)
+    max_size = std::min(max_size, *client->max_response_size);
   req.max_response_size = static_cast<std::size_t>(max_size);
   req.max_redirects = static_cast<int>(std::min<std::uint64_t>(limits.max_http_redirects, 1000));
   if (client) {
@@ -249,11 +250,10 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
     ctx.check_cancelled();  // a deadline or cancellation reports itself
     if (e.blocked()) {
       if (!client) throw NodeError(e.what());
-      throw NodeError(fmt::format("{} (under the network policy of HTTP client \"{}\")",
-                                  e.what(), client->uid));
+      throw NodeError(fmt::format("{} (under the network policy of HTTP client \"{}\")", e.what(),
+                                  client->uid));
     }
-    throw NodeError(
-        fmt::format("HTTP request failed: {} {}: {}", req.method, shown_url, e.what()));
+    throw NodeError(fmt::format("HTTP request failed: {} {}: {}", req.method, shown_url, e.what()));
   }
   if (c.response == ResponseMode::Full) {
     Object headers;
@@ -264,8 +264,7 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
         {"status", Value(res.status)},
         {"headers", Value(std::move(headers))},
         {"body", decode_body(res)},
-        {"duration_ms",
-         Value(std::chrono::duration<double, std::milli>(res.duration).count())},
+        {"duration_ms", Value(std::chrono::duration<double, std::milli>(res.duration).count())},
     });
   }
   if (res.status < 200 || res.status > 299) {
