@@ -6,8 +6,10 @@
 #include <limits>
 #include <vector>
 
+#include "thaiyyal/diag/render.h"
 #include "thaiyyal/expr/expr.h"
 #include "thaiyyal/expr/text.h"
+#include "thaiyyal/model/value_json.h"
 
 namespace thaiyyal::expr::detail {
 
@@ -131,94 +133,13 @@ bool to_number(const Value& v, double& out) {
 
 namespace {
 
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  out.push_back('"');
-}
-
-/// JSON text of §6.4; `column` < 0 disables the size limit (internal use).
+/// JSON text of §6.4: compact, keys in byte order. `column` < 0 disables the
+/// size limit (internal use); otherwise writing stops soon after the limit.
 void write_json(std::string& out, const Value& v, int column) {
-  switch (v.kind()) {
-    case Kind::Null:
-      out += "null";
-      break;
-    case Kind::Bool:
-      out += v.as_bool() ? "true" : "false";
-      break;
-    case Kind::Number:
-      append_number(out, v.as_number());
-      break;
-    case Kind::String:
-      append_json_string(out, v.as_string());
-      break;
-    case Kind::Array: {
-      out.push_back('[');
-      bool first = true;
-      for (const auto& e : v.as_array()) {
-        if (!first) out.push_back(',');
-        first = false;
-        write_json(out, e, column);
-        if (column >= 0) check_string_size(out.size(), column);
-      }
-      out.push_back(']');
-      break;
-    }
-    case Kind::Object: {
-      const auto& o = v.as_object();
-      std::vector<const Object::Entry*> order;
-      order.reserve(o.size());
-      for (const auto& e : o) order.push_back(&e);
-      std::sort(order.begin(), order.end(),
-                [](const auto* a, const auto* b) { return a->first < b->first; });
-      out.push_back('{');
-      bool first = true;
-      for (const auto* e : order) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_json_string(out, e->first);
-        out.push_back(':');
-        write_json(out, e->second, column);
-        if (column >= 0) check_string_size(out.size(), column);
-      }
-      out.push_back('}');
-      break;
-    }
-  }
+  JsonWriteOptions opts = JsonWriteOptions::canonical();
+  if (column >= 0) opts.stop_after = kMaxStringBytes;
+  append_json(out, v, opts);
+  if (column >= 0) check_string_size(out.size(), column);
 }
 
 int type_rank(Kind k) {
@@ -251,10 +172,10 @@ std::string describe(const Value& v) {
     std::string out = "string ";
     constexpr std::size_t kShown = 40;
     if (code_point_count(*s) <= kShown) {
-      append_json_string(out, *s);
+      diag::append_json_string(out, *s);
     } else {
       std::string cut = s->substr(0, byte_offset_of(*s, kShown));
-      append_json_string(out, cut);
+      diag::append_json_string(out, cut);
       out.insert(out.size() - 1, "...");
     }
     return out;

@@ -349,6 +349,75 @@ class Parser {
 
 constexpr std::size_t kFlushBytes = 64u << 10;
 
+/// A JSON string as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and
+/// U+2029 escaped, control characters as \u00XX (lower-case hex) except the
+/// short escapes, invalid UTF-8 as \ufffd.
+void append_go_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '<':
+        case '>':
+        case '&':
+          out += "\\u00";
+          out.push_back(kHex[c >> 4]);
+          out.push_back(kHex[c & 0xF]);
+          break;
+        default:
+          if (c < 0x20) {
+            out += "\\u00";
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 0xF]);
+          } else {
+            out.push_back(static_cast<char>(c));
+          }
+      }
+      ++i;
+      continue;
+    }
+    const std::size_t n = diag::utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+      continue;
+    }
+    const std::string_view seq = s.substr(i, n);
+    if (seq == "\xE2\x80\xA8") {
+      out += "\\u2028";
+    } else if (seq == "\xE2\x80\xA9") {
+      out += "\\u2029";
+    } else {
+      out.append(seq);
+    }
+    i += n;
+  }
+  out.push_back('"');
+}
+
 /// Writing an array of objects visits each object and then its members, two
 /// dependent loads that miss the cache when the objects are scattered (a
 /// sorted array): start both loads a few elements ahead.
@@ -361,6 +430,14 @@ inline void prefetch_ahead(const Array& a, std::size_t i) {
     if (const Object* o = a[i + kMembersDistance].if_object(); o && !o->empty()) {
       __builtin_prefetch(&*o->begin());
     }
+  }
+}
+
+void append_string(std::string& out, std::string_view s, const JsonWriteOptions& opts) {
+  if (opts.escape_html) {
+    append_go_json_string(out, s);
+  } else {
+    diag::append_json_string(out, s);
   }
 }
 
@@ -387,7 +464,7 @@ void write_value(std::string& out, const Value& v, const JsonWriteOptions& opts,
       return;
     }
     case Kind::String:
-      diag::append_json_string(out, v.as_string());
+      append_string(out, v.as_string(), opts);
       return;
     case Kind::Array: {
       const auto& a = v.as_array();
@@ -413,7 +490,7 @@ void write_value(std::string& out, const Value& v, const JsonWriteOptions& opts,
         if (!first) out.push_back(',');
         first = false;
         newline(out, opts, level + 1);
-        diag::append_json_string(out, e.first);
+        append_string(out, e.first, opts);
         out += opts.indent > 0 ? ": " : ":";
         write_value(out, e.second, opts, level + 1);
       };

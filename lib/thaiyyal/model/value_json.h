@@ -43,6 +43,9 @@ Value parse_json(std::string_view text, const JsonParseOptions& opts = {});
 struct JsonWriteOptions {
   int indent = 0;          ///< 0: compact; n: pretty with n spaces
   bool sort_keys = false;  ///< byte-order keys (the reference's encoding)
+  /// Strings as Go's encoding/json writes them: `<`, `>`, `&`, U+2028 and
+  /// U+2029 escaped, invalid UTF-8 as \ufffd (the reference's RefJSON).
+  bool escape_html = false;
   /// When non-zero, writing stops soon after the output reaches this many bytes
   /// (the text is then incomplete JSON: for previews that truncate anyway).
   std::size_t stop_after = 0;

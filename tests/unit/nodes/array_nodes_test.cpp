@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "node_test_util.h"
+#include "run_test_util.h"
 #include "thaiyyal/check/compiled_workflow.h"
 #include "thaiyyal/engine/engine.h"
 #include "thaiyyal/load/loader.h"
@@ -15,60 +16,12 @@
 #include "thaiyyal/nodes/node_kind.h"
 
 using namespace thaiyyal;
+using nodes::testing::Ran;
 
 namespace {
 
-struct ConstConfig final : nodes::NodeConfig {
-  Value value;
-};
-
-std::unique_ptr<const nodes::NodeConfig> parse_const(nodes::ConfigReader& r) {
-  auto c = std::make_unique<ConstConfig>();
-  if (const Value* v = r.any("value")) c->value = *v;
-  return c;
-}
-
-Value run_const(const nodes::NodeConfig& c, nodes::RunContext&, std::span<const Value>) {
-  return static_cast<const ConstConfig&>(c).value;
-}
-
-// `const`: yields data.value (any JSON), ignoring its inputs.
-const nodes::KindInfo kConst{"const",  nodes::Category::Input, "constant", "{}", parse_const,
-                             run_const};
-
-const nodes::KindInfo* lookup(std::string_view name) {
-  if (name == "const") return &kConst;
-  return nodes::find_kind(name);
-}
-
-struct Ran {
-  engine::RunResult result;
-  std::vector<std::string> warnings;  ///< "<node id>: <message>"
-
-  bool ok() const { return result.ok(); }
-  /// A node's result as JSON text ("<none>" when it has none).
-  std::string of(std::string_view id) const {
-    const Value* v = result.node_results.find(id);
-    return v ? to_json(*v) : std::string("<none>");
-  }
-  std::string error() const { return result.errors.empty() ? "" : result.errors.front(); }
-};
-
 Ran run_workflow_text(const std::string& json, engine::RunOptions opts = {}) {
-  diag::Diagnostics diags;
-  auto file = std::make_shared<diag::SourceFile>("test.json", json);
-  auto wf = load::load_workflow(file, {}, diags);
-  REQUIRE(wf.has_value());
-  auto compiled =
-      check::compile_workflow(std::make_shared<const Workflow>(std::move(*wf)), diags, lookup);
-  for (const auto& d : diags.all()) INFO(d.message);
-  REQUIRE(compiled != nullptr);
-  Ran ran;
-  opts.warn = [&ran](std::string_view id, std::string_view message) {
-    ran.warnings.push_back(fmt::format("{}: {}", id, message));
-  };
-  ran.result = engine::run_workflow(*compiled, opts);
-  return ran;
+  return nodes::testing::run_with(nodes::testing::kConstKinds, json, std::move(opts));
 }
 
 /// Node "n" of `type` with `data`, fed by a `const` node holding `input`

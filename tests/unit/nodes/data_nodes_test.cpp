@@ -13,32 +13,14 @@ using nodes::testing::Ran;
 
 namespace {
 
-struct ConstConfig final : nodes::NodeConfig {
-  Value value;
-};
-
-std::unique_ptr<const nodes::NodeConfig> parse_const(nodes::ConfigReader& r) {
-  auto c = std::make_unique<ConstConfig>();
-  if (const Value* v = r.any("value")) c->value = *v;
-  return c;
-}
-
-Value run_const(const nodes::NodeConfig& c, nodes::RunContext&, std::span<const Value>) {
-  return static_cast<const ConstConfig&>(c).value;
-}
-
-// `const`: yields data.value (any JSON).
-const nodes::KindInfo kFakes[] = {
-    {"const", nodes::Category::Input, "constant", "{}", parse_const, run_const},
-};
-
 /// Runs `const` (value = `input`, JSON text) -> node "n" of `type` with `data`.
 Ran run_node(std::string_view type, std::string_view data, std::string_view input) {
   return nodes::testing::run_with(
-      kFakes, fmt::format(R"({{"nodes": [{{"id": "in", "type": "const", "data": {{"value": {}}}}},
+      nodes::testing::kConstKinds,
+      fmt::format(R"({{"nodes": [{{"id": "in", "type": "const", "data": {{"value": {}}}}},
                                        {{"id": "n", "type": "{}", "data": {}}}],
                            "edges": [{{"source": "in", "target": "n"}}]}})",
-                          input, type, data));
+                  input, type, data));
 }
 
 /// Parses `text` (a string input) with `input_type`; the result as JSON text.
@@ -100,7 +82,7 @@ TEST_SUITE("nodes") {
   }
 
   TEST_CASE("parse: errors before parsing") {
-    Ran r = nodes::testing::run_with(kFakes,
+    Ran r = nodes::testing::run_with(nodes::testing::kConstKinds,
                                      R"({"nodes": [{"id": "n", "type": "parse", "data": {}}]})");
     CHECK(r.error() == "error executing node n: parse node requires input");
     r = run_node("parse", R"({"input_type": "toml"})", R"("a")");
@@ -236,7 +218,7 @@ TEST_SUITE("nodes") {
   }
 
   TEST_CASE("format then parse round-trips (§12.9)") {
-    const Ran r = nodes::testing::run_with(kFakes, R"({"nodes": [
+    const Ran r = nodes::testing::run_with(nodes::testing::kConstKinds, R"({"nodes": [
         {"id": "in", "type": "const", "data": {"value": [{"a": 1, "b": "x, \"y\""}, {"a": 2.5, "b": "z"}]}},
         {"id": "f", "type": "format", "data": {"output_type": "CSV"}},
         {"id": "p", "type": "parse", "data": {"input_type": "CSV"}},

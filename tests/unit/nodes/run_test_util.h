@@ -14,6 +14,7 @@
 #include "thaiyyal/engine/engine.h"
 #include "thaiyyal/load/loader.h"
 #include "thaiyyal/model/value_json.h"
+#include "thaiyyal/nodes/config_reader.h"
 #include "thaiyyal/nodes/node_kind.h"
 #include "thaiyyal/nodes/run_context.h"
 
@@ -32,6 +33,26 @@ struct Ran {
   }
   const Value* value(std::string_view id) const { return result.node_results.find(id); }
   std::string error() const { return result.errors.empty() ? "" : result.errors.front(); }
+};
+
+struct ConstConfig final : NodeConfig {
+  Value value;
+};
+
+inline std::unique_ptr<const NodeConfig> parse_const(ConfigReader& r) {
+  auto c = std::make_unique<ConstConfig>();
+  if (const Value* v = r.any("value")) c->value = *v;
+  return c;
+}
+
+inline Value run_const(const NodeConfig& c, RunContext&, std::span<const Value>) {
+  return static_cast<const ConstConfig&>(c).value;
+}
+
+/// `const`: yields data.value (any JSON), ignoring its inputs, so a case can
+/// state its input literally.
+inline const KindInfo kConstKinds[] = {
+    {"const", Category::Input, "constant", "{}", parse_const, run_const},
 };
 
 /// Compiles `json` with `fakes` taking precedence over the registry, and runs it.

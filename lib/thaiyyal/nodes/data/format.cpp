@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "thaiyyal/diag/render.h"
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -59,164 +60,13 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
 
 // ---- RefJSON (spec 03 §0.5): the reference's encoding -------------------------
 
-/// Length of the valid UTF-8 sequence at s[i], or 0 when it is invalid.
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned c = b(i);
-  std::size_t n = 0;
-  unsigned cp = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (b(i + k) & 0x3F);
-  }
-  if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-      (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) {
-    return 0;
-  }
-  return n;
-}
-
-/// A JSON string as Go's encoding/json writes it: `<`, `>`, `&`, U+2028 and
-/// U+2029 escaped, control characters as \u00XX (lower-case hex) except the
-/// short escapes, invalid UTF-8 as \ufffd.
-void append_ref_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        case '<':
-        case '>':
-        case '&':
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
-          break;
-        default:
-          if (c < 0x20) {
-            out += "\\u00";
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 0xF]);
-          } else {
-            out.push_back(static_cast<char>(c));
-          }
-      }
-      ++i;
-      continue;
-    }
-    const std::size_t n = utf8_length(s, i);
-    if (n == 0) {
-      out += "\\ufffd";
-      ++i;
-      continue;
-    }
-    const std::string_view seq = s.substr(i, n);
-    if (seq == "\xE2\x80\xA8") {
-      out += "\\u2028";
-    } else if (seq == "\xE2\x80\xA9") {
-      out += "\\u2029";
-    } else {
-      out.append(seq);
-    }
-    i += n;
-  }
-  out.push_back('"');
-}
-
-void newline(std::string& out, int indent, int level) {
-  if (indent <= 0) return;
-  out.push_back('\n');
-  out.append(static_cast<std::size_t>(indent * level), ' ');
-}
-
-/// RefJSON: keys in byte order, compact (indent 0) or indented.
-void append_ref_json(std::string& out, const Value& v, int indent, int level) {
-  switch (v.kind()) {
-    case Kind::Null:
-      out += "null";
-      return;
-    case Kind::Bool:
-      out += v.as_bool() ? "true" : "false";
-      return;
-    case Kind::Number:
-      // Values never hold NaN or infinities (D2); -0 is written 0.
-      append_number(out, v.as_number());
-      return;
-    case Kind::String:
-      append_ref_string(out, v.as_string());
-      return;
-    case Kind::Array: {
-      const Array& a = v.as_array();
-      out.push_back('[');
-      for (std::size_t i = 0; i < a.size(); ++i) {
-        if (i) out.push_back(',');
-        newline(out, indent, level + 1);
-        append_ref_json(out, a[i], indent, level + 1);
-      }
-      if (!a.empty()) newline(out, indent, level);
-      out.push_back(']');
-      return;
-    }
-    case Kind::Object: {
-      std::vector<const Object::Entry*> entries;
-      entries.reserve(v.as_object().size());
-      for (const auto& e : v.as_object()) entries.push_back(&e);
-      std::sort(entries.begin(), entries.end(),
-                [](const auto* a, const auto* b) { return a->first < b->first; });
-      out.push_back('{');
-      for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (i) out.push_back(',');
-        newline(out, indent, level + 1);
-        append_ref_string(out, entries[i]->first);
-        out += indent > 0 ? ": " : ":";
-        append_ref_json(out, entries[i]->second, indent, level + 1);
-      }
-      if (!entries.empty()) newline(out, indent, level);
-      out.push_back('}');
-      return;
-    }
-  }
-}
-
+/// RefJSON: keys in byte order, Go's string escaping, compact (indent 0) or
+/// indented.
 std::string ref_json(const Value& v, int indent = 0) {
-  std::string out;
-  append_ref_json(out, v, indent, 0);
-  return out;
+  JsonWriteOptions opts = JsonWriteOptions::canonical();
+  opts.indent = indent;
+  opts.escape_html = true;
+  return to_json(v, opts);
 }
 
 // ---- CSV and TSV (§12.8) ------------------------------------------------------
@@ -225,7 +75,7 @@ std::string ref_json(const Value& v, int indent = 0) {
 long decode_delimiter(std::string_view d) {
   const auto c = static_cast<unsigned char>(d[0]);
   if (c < 0x80) return c;
-  const std::size_t n = utf8_length(d, 0);
+  const std::size_t n = diag::utf8_sequence_length(d, 0);
   if (n == 0 || n != d.size()) return -1;
   long cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
   for (std::size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(d[k]) & 0x3F);
@@ -241,7 +91,7 @@ bool valid_delimiter(std::string_view d) {
 bool starts_with_space(std::string_view s) {
   const auto c = static_cast<unsigned char>(s[0]);
   if ((c >= 0x09 && c <= 0x0D) || c == 0x20) return true;
-  const std::size_t n = utf8_length(s, 0);
+  const std::size_t n = diag::utf8_sequence_length(s, 0);
   if (n == 0) return false;
   const long cp = decode_delimiter(s.substr(0, n));
   return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||

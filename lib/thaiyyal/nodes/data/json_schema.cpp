@@ -385,22 +385,10 @@ using ValidationError = SchemaViolation;
 
 bool is_integer(double d) { return d == std::floor(d); }
 
+/// The JSON Schema type name of `v`: a whole number is an "integer".
 std::string instance_type(const Value& v) {
-  switch (v.kind()) {
-    case Kind::Null:
-      return "null";
-    case Kind::Bool:
-      return "boolean";
-    case Kind::Number:
-      return is_integer(v.as_number()) ? "integer" : "number";
-    case Kind::String:
-      return "string";
-    case Kind::Array:
-      return "array";
-    case Kind::Object:
-      return "object";
-  }
-  return "";
+  if (v.is_number() && is_integer(v.as_number())) return "integer";
+  return std::string(kind_name(v.kind()));
 }
 
 bool type_matches(unsigned types, const Value& v) {
