@@ -25,10 +25,11 @@ build: configure
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# Build, then validate and run an example workflow.
+# Build, then validate and run an example workflow: orders over a threshold
+# given on the command line.
 run-example: build
-	$(BUILD)/thaiyyal validate examples/hello.json
-	$(BUILD)/thaiyyal execute examples/hello.json
+	$(BUILD)/thaiyyal validate examples/orders.yaml
+	$(BUILD)/thaiyyal execute examples/orders.yaml --set threshold=200
 
 # The shared conformance suite, when ../shared is present.
 conformance: build

@@ -1,5 +1,6 @@
 #include "common.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 #include <iostream>
 #include <iterator>
 
+#include "thaiyyal/check/context_check.h"
+#include "thaiyyal/diag/spellcheck.h"
 #include "thaiyyal/load/loader.h"
 
 namespace thaiyyal::app {
@@ -54,15 +57,55 @@ std::shared_ptr<const diag::SourceFile> read_source(const std::string& path,
   return std::make_shared<diag::SourceFile>(std::move(name), std::move(text));
 }
 
+CLI::Validator one_of(std::vector<std::string> names) {
+  return CLI::Validator(
+      [names](std::string& value) -> std::string {
+        auto lower = [](std::string s) {
+          for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          return s;
+        };
+        for (const auto& name : names) {
+          if (lower(name) == lower(value)) {
+            value = name;
+            return {};
+          }
+        }
+        std::string list;
+        for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+        std::string message = fmt::format("'{}' is not one of {}", value, list);
+        const std::vector<std::string_view> views(names.begin(), names.end());
+        if (auto near = diag::spellcheck(lower(value), views)) {
+          message += fmt::format(" (did you mean '{}'?)", *near);
+        }
+        return message;
+      },
+      "");
+}
+
+std::string choice_text(const std::vector<std::string>& names) {
+  std::string out = "{";
+  for (const auto& name : names) out += (out.size() > 1 ? "," : "") + name;
+  return out + "}";
+}
+
+CLI::Option* add_choice_option(CLI::App& cmd, const std::string& flags, std::string& target,
+                               const std::vector<std::string>& names, const std::string& help) {
+  return cmd.add_option(flags, target, help + " [default: " + target + "]")
+      ->transform(one_of(names))
+      ->type_name(choice_text(names));
+}
+
+std::string human_duration(std::chrono::nanoseconds d) {
+  const double ms = std::chrono::duration<double, std::milli>(d).count();
+  if (ms >= 1000.0) return fmt::format("{:.3f}s", ms / 1000.0);
+  return fmt::format("{:.3f}ms", ms);
+}
+
 void add_color_flag(CLI::App& cmd, ColorMode& mode) {
-  cmd.add_option("--color", mode, "Colour diagnostics: auto (the default), always or never")
-      ->transform(
-          CLI::CheckedTransformer(std::map<std::string, ColorMode>{{"auto", ColorMode::Auto},
-                                                                   {"always", ColorMode::Always},
-                                                                   {"never", ColorMode::Never}},
-                                  CLI::ignore_case))
-      ->default_str("auto")
-      ->option_text("auto|always|never");
+  add_enum_option(
+      cmd, "--color", mode,
+      {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}},
+      "Colour: auto (on a terminal, unless NO_COLOR is set), always or never", "auto");
 }
 
 bool use_color(ColorMode mode, int fd) {
@@ -74,9 +117,16 @@ bool use_color(ColorMode mode, int fd) {
   return ::isatty(fd) != 0;
 }
 
+std::vector<std::string> constant_names(const Object& constants) {
+  std::vector<std::string> names;
+  for (const auto& [name, value] : constants) names.push_back(name);
+  return names;
+}
+
 std::shared_ptr<const check::CompiledWorkflow> load_and_check(
     const std::shared_ptr<const diag::SourceFile>& source, const Limits& limits,
-    diag::Diagnostics& diags, std::shared_ptr<const Workflow>* loaded) {
+    const std::vector<std::string>& constants, diag::Diagnostics& diags,
+    std::shared_ptr<const Workflow>* loaded) {
   load::LoadOptions opts;
   opts.max_nodes = limits.max_nodes;
   opts.max_edges = limits.max_edges;
@@ -85,8 +135,9 @@ std::shared_ptr<const check::CompiledWorkflow> load_and_check(
   if (!wf) return nullptr;
   auto shared = std::make_shared<const Workflow>(std::move(*wf));
   if (loaded) *loaded = shared;
-  auto compiled = check::compile_workflow(shared, diags);
-  if (diags.has_errors()) return nullptr;
+  auto compiled = check::compile_workflow(shared, diags, {}, check::CheckOptions{constants});
+  if (!compiled || diags.has_blocking_errors()) return nullptr;
+  check::check_context_reads(*compiled, constants, diags);
   return compiled;
 }
 

@@ -95,7 +95,9 @@ void LogObserver::on_node_failure(const engine::RunInfo& run, const engine::Node
   f.emplace_back("node_type", quoted(node.node_type));
   f.emplace_back("duration_ms", millis(elapsed));
   f.emplace_back("error", quoted(error));
-  log_.log(LogLevel::Error, "node execution failed", f);
+  // Info, not error: a retry or try_catch guard may handle the failure, and a
+  // failure that ends the run is reported once by the command itself.
+  log_.log(LogLevel::Info, "node execution failed", f);
 }
 
 void LogObserver::on_node_skipped(const engine::RunInfo& run, std::string_view node_id) {
@@ -114,7 +116,7 @@ void LogObserver::on_workflow_end(const engine::RunInfo& run, std::chrono::nanos
     log_.log(LogLevel::Info, "workflow execution completed successfully", f);
   } else {
     f.emplace_back("error", quoted(error));
-    log_.log(LogLevel::Error, "workflow execution failed", f);
+    log_.log(LogLevel::Info, "workflow execution failed", f);
   }
 }
 

@@ -30,7 +30,8 @@ class Logger {
   std::FILE* out_;
 };
 
-/// Logs workflow and node events through a Logger.
+/// Logs workflow and node events through a Logger. Failures are logged at
+/// info level: the command reports the error that ends a run itself, once.
 class LogObserver final : public engine::Observer {
  public:
   explicit LogObserver(const Logger& logger) : log_(logger) {}

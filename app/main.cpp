@@ -22,6 +22,70 @@ constexpr const char* kDescription =
     "expressions, HTTP calls, branching, array operations, state, retries)\n"
     "connected by edges. Workflows from the Thaiyyal visual editor run unchanged.";
 
+/// The command being run ("thaiyyal execute"), for messages.
+std::string command_path(CLI::App& app) {
+  auto selected = app.get_subcommands();
+  return selected.empty() ? "thaiyyal" : "thaiyyal " + selected.front()->get_name();
+}
+
+std::string failure_message(const CLI::App* app, const CLI::Error& e) {
+  auto* top = const_cast<CLI::App*>(app);
+  while (top->get_parent()) top = top->get_parent();
+  const std::string path = command_path(*top);
+  return fmt::format("{}: {}\nRun '{}' for the flags.\n", path, e.what(),
+                     path == "thaiyyal" ? "thaiyyal --help" : "thaiyyal help " + path.substr(9));
+}
+
+std::string unknown_command_message(CLI::App& app, std::string_view word) {
+  std::vector<std::string_view> names;
+  for (auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  std::string message = fmt::format("thaiyyal: unknown command '{}'", word);
+  if (auto guess = thaiyyal::diag::spellcheck(word, names)) {
+    message += fmt::format(" (did you mean '{}'?)", *guess);
+  }
+  return message + "\nRun 'thaiyyal --help' for the list of commands.\n";
+}
+
+/// Arguments CLI11 could not place: name the command, say which words are
+/// unknown options and which are extra operands, and suggest the nearest flag.
+std::string extras_message(CLI::App& app) {
+  auto selected = app.get_subcommands();
+  CLI::App* cmd = selected.empty() ? &app : selected.front();
+  const std::string path = command_path(app);
+  std::vector<std::string> flags;
+  for (const auto* opt : cmd->get_options()) {
+    for (const auto& l : opt->get_lnames()) flags.push_back("--" + l);
+    for (const auto& sn : opt->get_snames()) flags.push_back("-" + sn);
+  }
+  const std::vector<std::string_view> views(flags.begin(), flags.end());
+  std::string out;
+  bool after_unknown_option = false;
+  bool operands_only = false;  // after "--", every word is an operand
+  for (const auto& word : cmd->remaining()) {
+    if (word == "--" && !operands_only) {
+      operands_only = true;
+      continue;
+    }
+    if (!operands_only && word.size() > 1 && word[0] == '-') {
+      const std::string name = word.substr(0, word.find('='));
+      out += fmt::format("{}: unknown option '{}'", path, name);
+      if (auto near = thaiyyal::diag::spellcheck(name, views)) {
+        out += fmt::format(" (did you mean '{}'?)", *near);
+      }
+      out += '\n';
+      after_unknown_option = name.size() == word.size();
+      continue;
+    }
+    // The word after an unknown option is most likely its value.
+    if (!after_unknown_option) out += fmt::format("{}: unexpected argument '{}'\n", path, word);
+    after_unknown_option = false;
+  }
+  if (out.empty()) out = fmt::format("{}: unexpected arguments\n", path);
+  out += fmt::format("Run '{}' for the flags.\n",
+                     cmd == &app ? "thaiyyal --help" : "thaiyyal help " + cmd->get_name());
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -36,46 +100,42 @@ int main(int argc, char** argv) {
   register_execute(app, exit_code);
   register_validate(app, exit_code);
   register_eval(app, exit_code);
+  register_serve(app, exit_code);
 
-  auto* help = app.add_subcommand("help", "Show help for a command");
+  // The top-level help is rendered before parsing: once a subcommand is
+  // selected, CLI11's help() describes that subcommand instead.
+  std::string top_help;
+  auto* help = app.add_subcommand("help", "Show help for a command (thaiyyal help COMMAND)");
   std::string help_topic;
   help->add_option("command", help_topic, "The command to describe");
   help->callback([&] {
     if (help_topic.empty()) {
-      std::cout << app.help();
+      std::cout << top_help;
       return;
     }
     for (auto* sub : app.get_subcommands({})) {
-      if (sub->get_name() == help_topic) {
+      if (sub->check_name(help_topic)) {
         std::cout << sub->help("thaiyyal");
         return;
       }
     }
-    std::cerr << fmt::format("thaiyyal: unknown command '{}'\n", help_topic);
+    std::cerr << unknown_command_message(app, help_topic);
     exit_code = kExitUsage;
   });
+  app.failure_message(failure_message);
+  top_help = app.help();
 
   // An unknown first word is a mistyped command, not a missing one: say so, and
   // suggest the closest command.
   if (argc <= 1) {
-    std::fputs(app.help().c_str(), stderr);
+    std::fputs(top_help.c_str(), stderr);
     return kExitUsage;
   }
   if (argv[1][0] != '-') {
-    std::vector<std::string_view> names;
-    const std::string_view word = argv[1];
     bool known = false;
-    for (auto* sub : app.get_subcommands({})) {
-      names.push_back(sub->get_name());
-      known = known || sub->check_name(std::string(word));
-    }
+    for (auto* sub : app.get_subcommands({})) known = known || sub->check_name(argv[1]);
     if (!known) {
-      std::string message = fmt::format("thaiyyal: unknown command '{}'", word);
-      if (auto guess = thaiyyal::diag::spellcheck(word, names)) {
-        message += fmt::format(" (did you mean '{}'?)", *guess);
-      }
-      std::fprintf(stderr, "%s\nRun 'thaiyyal --help' for the list of commands.\n",
-                   message.c_str());
+      std::fputs(unknown_command_message(app, argv[1]).c_str(), stderr);
       return kExitUsage;
     }
   }
@@ -88,11 +148,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ExtrasError& e) {
+    std::fputs(extras_message(app).c_str(), stderr);
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;
   } catch (const IoError& e) {
-    std::fprintf(stderr, "thaiyyal: %s\n", e.what());
+    std::fprintf(stderr, "%s: %s\n", command_path(app).c_str(), e.what());
     return kExitIo;
   } catch (const thaiyyal::diag::Error& e) {
     std::fprintf(stderr, "thaiyyal: %s\n", e.what());

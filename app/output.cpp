@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common.h"
 #include "thaiyyal/diag/render.h"
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/value_json.h"
@@ -150,9 +151,7 @@ std::string preview(const Value& v) {
   }
 }
 
-std::string ms(std::chrono::nanoseconds d) {
-  return fmt::format("{:.3f}ms", std::chrono::duration<double, std::milli>(d).count());
-}
+std::string ms(std::chrono::nanoseconds d) { return human_duration(d); }
 
 }  // namespace
 
@@ -269,7 +268,6 @@ void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf, const en
       out += "(not shown: a number is not finite)\n";
     }
   }
-  for (const auto& e : r.errors) out += paint("1;31", "error: ") + e + "\n";
   std::fwrite(out.data(), 1, out.size(), file);
 }
 

@@ -25,7 +25,8 @@ void write_json(std::FILE* file, const Value& v, int indent);
 /// Whether JSON can encode `v` (no NaN or infinity anywhere in it).
 bool encodable(const Value& v);
 
-/// A readable summary: status, one line per node, final output, errors.
+/// A readable summary: status, one line per node, final output (the run's
+/// errors are the caller's to print, on stderr).
 void write_run_text(std::FILE* file, const check::CompiledWorkflow& wf, const engine::RunResult& r,
                     bool color);
 

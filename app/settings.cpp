@@ -10,6 +10,7 @@
 #include "thaiyyal/diag/spellcheck.h"
 #include "thaiyyal/load/loader.h"
 #include "thaiyyal/model/duration.h"
+#include "thaiyyal/model/value_json.h"
 
 namespace thaiyyal::app {
 namespace {
@@ -141,8 +142,10 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
     case Type::Size: {
       auto v = parse_size(text);
       if (!v) {
-        throw SettingsError(fmt::format(
-            "{}: '{}' is not a size (bytes, or with K/M/G, KiB/MiB/GiB)", source, text));
+        throw SettingsError(
+            fmt::format("{}: '{}' is not a size (bytes, or with a unit: 512K, 1MB, 2GiB; units are "
+                        "powers of 1024)",
+                        source, text));
       }
       limits.*(s.count) = *v;
       return;
@@ -166,24 +169,49 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
 }  // namespace
 
 std::optional<std::uint64_t> parse_size(std::string_view s) {
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
   std::uint64_t v = 0;
   auto res = std::from_chars(s.data(), s.data() + s.size(), v);
   if (res.ec != std::errc() || res.ptr == s.data()) return std::nullopt;
-  std::string_view suffix(res.ptr, static_cast<std::size_t>(s.data() + s.size() - res.ptr));
-  std::uint64_t mult = 1;
-  if (suffix.empty() || suffix == "B") {
+  std::string suffix(res.ptr, static_cast<std::size_t>(s.data() + s.size() - res.ptr));
+  if (!suffix.empty() && suffix.front() == ' ') suffix.erase(0, 1);
+  for (auto& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // Sizes count in powers of 1024, however the unit is spelled: 1k = 1kb =
+  // 1KB = 1KiB = 1024 bytes.
+  std::uint64_t mult = 0;
+  if (suffix.empty() || suffix == "b") {
     mult = 1;
-  } else if (suffix == "K" || suffix == "KiB" || suffix == "k") {
+  } else if (suffix == "k" || suffix == "kb" || suffix == "kib") {
     mult = 1ull << 10;
-  } else if (suffix == "M" || suffix == "MiB") {
+  } else if (suffix == "m" || suffix == "mb" || suffix == "mib") {
     mult = 1ull << 20;
-  } else if (suffix == "G" || suffix == "GiB") {
+  } else if (suffix == "g" || suffix == "gb" || suffix == "gib") {
     mult = 1ull << 30;
   } else {
     return std::nullopt;
   }
   if (v > UINT64_MAX / mult) return std::nullopt;
   return v * mult;
+}
+
+Object parse_sets(const std::vector<std::string>& sets) {
+  Object constants;
+  for (const auto& s : sets) {
+    const auto eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw SettingsError(fmt::format("--set '{}': expected NAME=VALUE", s));
+    }
+    const std::string name = s.substr(0, eq);
+    const std::string text = s.substr(eq + 1);
+    Value v;
+    try {
+      v = parse_json(text);
+    } catch (const JsonParseError&) {
+      v = Value(text);
+    }
+    constants.set(name, std::move(v));
+  }
+  return constants;
 }
 
 void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
@@ -226,15 +254,19 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
   cmd.add_option("--config", config_file_,
                  "YAML file of settings (keys as the flags, with _ for -, e.g. "
                  "max_execution_time: 30s); flags and THAIYYAL_* variables override it")
-      ->type_name("FILE")
-      ->check(CLI::ExistingFile);
+      ->type_name("FILE");
 }
 
 void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
   std::vector<std::string> config_domains;
   // 1. The config file.
   if (!config_file_.empty()) {
-    const auto source = read_source(config_file_);
+    std::shared_ptr<const diag::SourceFile> source;
+    try {
+      source = read_source(config_file_);
+    } catch (const IoError& e) {
+      throw IoError(std::string("--config ") + e.what());
+    }
     Value doc;
     try {
       doc = load::parse_yaml(source->text());

@@ -11,6 +11,7 @@
 
 #include "thaiyyal/http/network_policy.h"
 #include "thaiyyal/model/limits.h"
+#include "thaiyyal/model/value.h"
 
 namespace thaiyyal::app {
 
@@ -52,8 +53,13 @@ class Settings {
   std::string http_clients_file_;
 };
 
-/// Parses a size: a whole number of bytes with an optional suffix K, M, G
-/// (or KiB, MiB, GiB), powers of 1024. nullopt on bad input.
+/// `--set NAME=VALUE` options as context constants: VALUE is JSON when it
+/// parses, else the text itself. Throws SettingsError for a malformed one.
+Object parse_sets(const std::vector<std::string>& sets);
+
+/// Parses a size: a whole number of bytes with an optional unit K, M or G,
+/// also written KB/KiB (any letter case, an optional space before it), all
+/// powers of 1024. nullopt on bad input.
 std::optional<std::uint64_t> parse_size(std::string_view s);
 
 }  // namespace thaiyyal::app

@@ -22,6 +22,8 @@ namespace {
 struct ExecuteOptions {
   std::string file;
   std::string output = "text";
+  bool raw = false;
+  bool quiet = false;
   std::vector<std::string> sets;
   std::optional<std::uint64_t> seed;
   LogLevel log_level = LogLevel::Warn;
@@ -32,30 +34,11 @@ struct ExecuteOptions {
 };
 
 std::shared_ptr<engine::CancelToken> g_cancel;
+volatile std::sig_atomic_t g_signal = 0;
 
-extern "C" void on_interrupt(int) {
+extern "C" void on_interrupt(int sig) {
+  g_signal = sig;
   if (g_cancel) g_cancel->cancel();
-}
-
-/// `--set NAME=VALUE`: VALUE is JSON when it parses, else the text itself.
-Object parse_sets(const std::vector<std::string>& sets) {
-  Object constants;
-  for (const auto& s : sets) {
-    const auto eq = s.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      throw SettingsError(fmt::format("--set '{}': expected NAME=VALUE", s));
-    }
-    const std::string name = s.substr(0, eq);
-    const std::string text = s.substr(eq + 1);
-    Value v;
-    try {
-      v = parse_json(text);
-    } catch (const JsonParseError&) {
-      v = Value(text);
-    }
-    constants.set(name, std::move(v));
-  }
-  return constants;
 }
 
 int exit_code_for(engine::RunStatus s) {
@@ -81,7 +64,50 @@ void print_result_value(const Value& v, const std::string& format) {
   }
 }
 
+/// `--raw`: a string as its text, anything else as JSON (as `jq -r`).
+void print_raw(const Value& v) {
+  if (const auto* s = v.if_string()) {
+    std::fwrite(s->data(), 1, s->size(), stdout);
+    std::fputc('\n', stdout);
+    return;
+  }
+  write_json(stdout, v, v.is_array() || v.is_object() ? 2 : 0);
+}
+
+/// The result document of a workflow that did not load or check: the
+/// reference's keys (D6: `errors` is never empty) plus the additive ones of
+/// RunResult::to_document, with each error's code and node.
+Value invalid_document(const diag::Diagnostics& diags) {
+  Object o;
+  o.append_unique("execution_id", Value(engine::new_execution_id()));
+  o.append_unique("node_results", Value(Object{}));
+  o.append_unique("final_output", Value());
+  Array errors, details;
+  for (const auto& d : diags.all()) {
+    if (d.severity != diag::Severity::Error || d.deferred) continue;
+    const auto& w = d.where;
+    std::string text = w.file && w.line > 0 ? fmt::format("{}:{}:{}: {}", w.file->name(), w.line,
+                                                          w.column, d.result_text())
+                                            : d.result_text();
+    Object detail;
+    detail.append_unique("code", Value(d.code));
+    detail.append_unique("node_id", w.has_node ? Value(w.node_id) : Value());
+    detail.append_unique("message", Value(text));
+    details.emplace_back(std::move(detail));
+    errors.emplace_back(std::move(text));
+  }
+  o.append_unique("errors", Value(std::move(errors)));
+  o.append_unique("result_version", Value(engine::kResultVersion));
+  o.append_unique("status", Value("invalid"));
+  o.append_unique("duration_ms", Value(0));
+  o.append_unique("nodes", Value(Object{}));
+  o.append_unique("error_details", Value(std::move(details)));
+  return Value(std::move(o));
+}
+
 int run_execute(const ExecuteOptions& opts) {
+  // --quiet: errors only, on stderr.
+  const LogLevel level = opts.quiet ? std::max(opts.log_level, LogLevel::Error) : opts.log_level;
   Limits limits;
   http::NetworkPolicy network;
   Object constants;
@@ -105,38 +131,34 @@ int run_execute(const ExecuteOptions& opts) {
   }
   auto source = read_source(opts.file);
   diag::Diagnostics diags;
-  auto compiled = load_and_check(source, limits, diags);
+  auto compiled = load_and_check(source, limits, constant_names(constants), diags);
   diag::RenderOptions ro;
   ro.color = color_err;
   std::string rendered;
   for (const auto& d : diags.all()) {
-    if (d.severity == diag::Severity::Error || opts.log_level <= LogLevel::Warn) {
+    if (d.deferred) {
+      // A certain run-time failure does not stop the run (D17, D6): the run
+      // reports it, once, when the node fails (or a guard handles it), so
+      // the static finding is shown only at --log-level info and below;
+      // `validate` reports it as an error.
+      if (level > LogLevel::Info) continue;
+      diag::Diagnostic shown = d;
+      shown.severity = diag::Severity::Warning;
+      rendered += diag::render_text(shown, ro);
+    } else if (d.severity == diag::Severity::Error || level <= LogLevel::Warn) {
       rendered += diag::render_text(d, ro);
     }
   }
   std::fwrite(rendered.data(), 1, rendered.size(), stderr);
   if (!compiled) {
-    if (opts.output != "text") {
-      // Machine formats still get a result object listing the errors (D6).
-      Object o;
-      o.append_unique("execution_id", Value(engine::new_execution_id()));
-      o.append_unique("node_results", Value(Object{}));
-      o.append_unique("final_output", Value());
-      Array errors;
-      for (const auto& d : diags.all()) {
-        if (d.severity != diag::Severity::Error) continue;
-        const auto& w = d.where;
-        errors.emplace_back(w.file && w.line > 0 ? fmt::format("{}:{}:{}: {}", w.file->name(),
-                                                               w.line, w.column, d.message)
-                                                 : d.message);
-      }
-      o.append_unique("errors", Value(std::move(errors)));
-      print_result_value(Value(std::move(o)), opts.output);
+    // Machine formats still get a result object listing the errors (D6).
+    if (opts.output != "text" && !opts.raw && !opts.quiet) {
+      print_result_value(invalid_document(diags), opts.output);
     }
     return kExitInvalid;
   }
 
-  Logger logger(opts.log_level, opts.log_format);
+  Logger logger(level, opts.log_format);
   LogObserver observer(logger);
   engine::RunOptions run;
   run.limits = limits;
@@ -158,23 +180,32 @@ int run_execute(const ExecuteOptions& opts) {
   std::signal(SIGTERM, SIG_DFL);
   g_cancel.reset();
 
-  if (opts.output == "text") {
+  if (opts.quiet) {
+    // Nothing on success; on failure only the error, below.
+  } else if (opts.raw) {
+    if (result.ok()) {
+      if (!encodable(result.final_output)) {
+        std::fputs("thaiyyal execute: cannot encode the result: a number is not finite\n", stderr);
+        return kExitRunFailed;
+      }
+      print_raw(result.final_output);
+    }
+  } else if (opts.output == "text") {
     write_run_text(stdout, *compiled, result, use_color(opts.color, STDOUT_FILENO));
   } else {
-    Value doc;
-    try {
-      doc = result.to_value();
-    } catch (const JsonWriteError& e) {
-      std::fprintf(stderr, "thaiyyal execute: cannot encode the result: %s\n", e.what());
-      return kExitRunFailed;
-    }
+    const Value doc = result.to_document();
     if (!encodable(doc)) {
-      std::fprintf(stderr, "thaiyyal execute: cannot encode the result: a number is not finite\n");
+      std::fputs("thaiyyal execute: cannot encode the result: a number is not finite\n", stderr);
       return kExitRunFailed;
     }
     print_result_value(doc, opts.output);
   }
-  const int code = exit_code_for(result.status);
+  // The run's failure, once, on stderr (logs carry the details at info level).
+  for (const auto& e : result.errors) {
+    std::fprintf(stderr, "%s %s\n", color_err ? "\x1b[1;31merror:\x1b[0m" : "error:", e.c_str());
+  }
+  // A signal ends the run as the shell expects: 128 + the signal number.
+  const int code = g_signal != 0 ? kExitSignal + g_signal : exit_code_for(result.status);
   // The process exits next: leave a large result to the operating system
   // rather than run a destructor for each of its values (a million-element
   // result takes longer to free than to sort). Still reachable, so leak
@@ -190,46 +221,57 @@ void register_execute(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ExecuteOptions>();
   auto* cmd = app.add_subcommand("execute", "Run a workflow and print its result");
   cmd->alias("run");
+  cmd->set_version_flag("-V,--version", std::string("thaiyyal ") + THAIYYAL_VERSION);
   cmd->footer(
       "The workflow is loaded and checked first (as `validate` does); nothing runs if it\n"
-      "has errors. Logs go to stderr; stdout carries only the result.\n\n"
+      "has errors. stdout carries only the result; logs, warnings and the run's error\n"
+      "go to stderr.\n\n"
+      "Output: text (a summary: one line per node and the final output), json or yaml\n"
+      "(the result document: execution_id, workflow_id, node_results, final_output,\n"
+      "errors as the Go engine writes them, then result_version, status, duration_ms,\n"
+      "nodes {id: {status, duration_ms, error}} and error_details [{code, node_id,\n"
+      "message}]), --raw (the final output alone; a string without quotes), --quiet\n"
+      "(nothing on success: for cron jobs and scripts).\n\n"
       "Settings come from flags, then THAIYYAL_* environment variables (e.g.\n"
       "THAIYYAL_MAX_EXECUTION_TIME=30s), then the --config YAML file, then defaults.\n\n"
       "Examples:\n"
       "  thaiyyal execute flow.yaml\n"
       "  thaiyyal execute flow.json --output json --max-execution-time 30s\n"
       "  thaiyyal execute flow.json --set region=eu --set threshold=50\n"
+      "  total=$(thaiyyal execute report.yaml --raw)\n"
+      "  thaiyyal execute health.yaml --quiet || echo 'health check failed'\n"
       "  cat flow.json | thaiyyal execute - --output yaml\n"
       "  thaiyyal execute health.yaml --http-clients clients.yaml --allow-domain example.org\n\n"
       "HTTP: https only and no private, loopback or metadata addresses unless allowed by\n"
       "the network-policy flags; credentials belong in named clients (--http-clients),\n"
       "whose ${env:NAME} secrets are redacted from every output.\n\n"
-      "Exit codes: 0 success, 1 a node failed, 2 usage error, 3 invalid workflow,\n"
-      "            4 unreadable file, 5 a limit or the time budget was exceeded.");
+      "Exit codes: 0 success; 1 a node failed; 2 usage error; 3 invalid workflow, also when\n"
+      "a load-time limit rejects it (--max-nodes, --max-edges, --max-payload-size);\n"
+      "4 unreadable file; 5 a run-time limit or the time budget stopped the run;\n"
+      "130/143 interrupted by SIGINT/SIGTERM (the partial result is still printed).");
   cmd->add_option("file", opts->file, "Workflow file (JSON or YAML); - reads stdin")->required();
-  cmd->add_option("-o,--output", opts->output, "Result format: text, json or yaml")
-      ->check(CLI::IsMember({"text", "json", "yaml"}))
-      ->default_str("text");
+  add_choice_option(*cmd, "-o,--output,--format", opts->output, {"text", "json", "yaml"},
+                    "Result format");
+  cmd->add_flag("-r,--raw", opts->raw,
+                "Print only the final output: a string as plain text, anything else as JSON");
+  cmd->add_flag("-q,--quiet", opts->quiet,
+                "Print nothing on success; on failure only the error (stderr)");
   cmd->add_option("--set", opts->sets,
                   "Define a context constant NAME=VALUE (VALUE is JSON when it parses, else "
-                  "text); visible as {{ const.NAME }} and context.NAME; repeatable")
+                  "text); visible as {{ const.NAME }} and context.NAME, and it wins over a "
+                  "context_constant node of the same name; repeatable")
       ->type_name("NAME=VALUE");
   cmd->add_option("--seed", opts->seed, "Seed for random choices (sample), for reproducible runs");
-  cmd->add_option("--log-level", opts->log_level,
-                  "Log level on stderr: debug, info, warn, error, off")
-      ->transform(
-          CLI::CheckedTransformer(std::map<std::string, LogLevel>{{"debug", LogLevel::Debug},
-                                                                  {"info", LogLevel::Info},
-                                                                  {"warn", LogLevel::Warn},
-                                                                  {"error", LogLevel::Error},
-                                                                  {"off", LogLevel::Off}},
-                                  CLI::ignore_case))
-      ->default_str("warn");
-  cmd->add_option("--log-format", opts->log_format, "Log format: text or json")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, LogFormat>{{"text", LogFormat::Text}, {"json", LogFormat::Json}},
-          CLI::ignore_case))
-      ->default_str("text");
+  add_enum_option(cmd[0], "--log-level", opts->log_level,
+                  {{"debug", LogLevel::Debug},
+                   {"info", LogLevel::Info},
+                   {"warn", LogLevel::Warn},
+                   {"error", LogLevel::Error},
+                   {"off", LogLevel::Off}},
+                  "Log level on stderr", "warn");
+  add_enum_option(cmd[0], "--log-format", opts->log_format,
+                  {{"text", LogFormat::Text}, {"json", LogFormat::Json}}, "Log line format",
+                  "text");
   add_color_flag(*cmd, opts->color);
   cmd->add_flag("--insecure", opts->insecure,
                 "Do not verify TLS certificates (for testing against self-signed servers)")

@@ -19,6 +19,8 @@ struct ValidateOptions {
   std::vector<std::string> files;
   std::string format = "text";
   bool quiet = false;
+  bool strict = false;
+  std::vector<std::string> sets;
   ColorMode color = ColorMode::Auto;
   std::string http_clients_file;
   Settings settings;
@@ -66,8 +68,10 @@ std::vector<const diag::Diagnostic*> in_source_order(const diag::Diagnostics& di
 
 int run_validate(const ValidateOptions& opts) {
   Limits limits;
+  std::vector<std::string> constants;
   try {
     opts.settings.resolve(limits);
+    constants = constant_names(parse_sets(opts.sets));
   } catch (const SettingsError& e) {
     std::fprintf(stderr, "thaiyyal validate: %s\n", e.what());
     return kExitUsage;
@@ -90,7 +94,7 @@ int run_validate(const ValidateOptions& opts) {
     try {
       auto source = read_source(path);
       std::shared_ptr<const Workflow> wf;
-      load_and_check(source, limits, r.diags, &wf);
+      load_and_check(source, limits, constants, r.diags, &wf);
       if (wf) {
         r.nodes = wf->nodes.size();
         r.edges = wf->edges.size();
@@ -106,12 +110,16 @@ int run_validate(const ValidateOptions& opts) {
     reports.push_back(std::move(r));
   }
 
+  // The worst outcome wins: unreadable (4) > invalid (3) > warnings under
+  // --strict (1) > valid (0).
   int exit_code = kExitOk;
   for (const auto& r : reports) {
     if (!r.readable) {
       exit_code = kExitIo;
     } else if (r.diags.has_errors() && exit_code != kExitIo) {
       exit_code = kExitInvalid;
+    } else if (opts.strict && exit_code == kExitOk && r.diags.size() > r.diags.error_count()) {
+      exit_code = kExitFindings;
     }
   }
 
@@ -186,23 +194,33 @@ int run_validate(const ValidateOptions& opts) {
 void register_validate(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ValidateOptions>();
   auto* cmd = app.add_subcommand("validate", "Check workflow files without running them");
+  cmd->set_version_flag("-V,--version", std::string("thaiyyal ") + THAIYYAL_VERSION);
   cmd->footer(
       "Runs every static check the engine would hit: JSON/YAML syntax, document shape,\n"
-      "node types and their required keys, key types, edges, cycles and expression\n"
-      "syntax. Every problem is reported, each with file:line:column and the node id.\n"
-      "No network access and no node is executed.\n\n"
+      "node types and their required keys, key types and option values, edges and their\n"
+      "handles, cycles, expression syntax, templates, and failures certain to happen when\n"
+      "the workflow runs. Every problem is reported, each with file:line:column and the\n"
+      "node id. No network access and no node is executed. A workflow that validates\n"
+      "does not fail for a structural reason when it runs.\n\n"
       "Examples:\n"
       "  thaiyyal validate flow.json\n"
       "  thaiyyal validate workflows/*.yaml --format json\n"
+      "  thaiyyal validate --strict flows/*.yaml      # CI: warnings fail too\n"
+      "  thaiyyal validate report.yaml --set region=eu\n"
       "  cat flow.yaml | thaiyyal validate -\n"
       "  thaiyyal validate flows/*.yaml --http-clients clients.yaml\n\n"
-      "Exit codes: 0 all files valid, 3 at least one invalid workflow,\n"
-      "            4 a file could not be read, 2 usage error.");
+      "Exit codes: 0 all files valid; 1 only warnings, with --strict; 3 at least one\n"
+      "invalid workflow (also when a load-time limit such as --max-nodes rejects it);\n"
+      "4 a file could not be read; 2 usage error.");
   cmd->add_option("files", opts->files, "Workflow files (JSON or YAML); - reads stdin")->required();
-  cmd->add_option("--format", opts->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->default_str("text");
+  add_choice_option(*cmd, "--format,-o,--output", opts->format, {"text", "json"}, "Output format");
   cmd->add_flag("-q,--quiet", opts->quiet, "Print errors only (no summaries or warnings)");
+  cmd->add_flag("--strict", opts->strict,
+                "Fail on warnings too: exit 1 when a file has warnings but no errors");
+  cmd->add_option("--set", opts->sets,
+                  "A context constant the workflow will be run with (NAME=VALUE, as for "
+                  "execute), so templates naming it are known; repeatable")
+      ->type_name("NAME=VALUE");
   add_color_flag(*cmd, opts->color);
   cmd->add_option("--http-clients", opts->http_clients_file,
                   "Also check the named HTTP clients file, and that every http node's "

@@ -52,19 +52,29 @@ std::string_view severity_name(Severity s) {
 }
 
 Diagnostic& Diagnostics::add(Diagnostic d) {
-  if (d.severity == Severity::Error) ++errors_;
+  if (d.severity == Severity::Error) {
+    ++errors_;
+    if (d.deferred) ++deferred_;
+  }
   items_.push_back(std::move(d));
   return items_.back();
 }
 
 Diagnostic& Diagnostics::error(std::string code, std::string message, Location where) {
   return add(
-      Diagnostic{Severity::Error, std::move(code), std::move(message), std::move(where), {}});
+      Diagnostic::make(Severity::Error, std::move(code), std::move(message), std::move(where)));
 }
 
 Diagnostic& Diagnostics::warning(std::string code, std::string message, Location where) {
   return add(
-      Diagnostic{Severity::Warning, std::move(code), std::move(message), std::move(where), {}});
+      Diagnostic::make(Severity::Warning, std::move(code), std::move(message), std::move(where)));
+}
+
+Diagnostic& Diagnostics::deferred_error(std::string code, std::string message, Location where) {
+  Diagnostic d =
+      Diagnostic::make(Severity::Error, std::move(code), std::move(message), std::move(where));
+  d.deferred = true;
+  return add(std::move(d));
 }
 
 void Diagnostics::append(const Diagnostics& other) {
@@ -75,8 +85,8 @@ Error::Error(ErrorKind kind, Diagnostic d)
     : std::runtime_error(d.message), kind_(kind), diag_(std::move(d)) {}
 
 void raise(ErrorKind kind, std::string code, std::string message, Location where) {
-  throw Error(
-      kind, Diagnostic{Severity::Error, std::move(code), std::move(message), std::move(where), {}});
+  throw Error(kind, Diagnostic::make(Severity::Error, std::move(code), std::move(message),
+                                     std::move(where)));
 }
 
 }  // namespace thaiyyal::diag

@@ -63,6 +63,30 @@ struct Diagnostic {
   std::string message;
   Location where;
   std::vector<std::string> notes;
+  /// A certain run-time failure found statically (decision D17): an error for
+  /// `validate` and `lint`, but it does not stop `execute`, which runs the
+  /// workflow anyway so that the nodes before the failure still produce their
+  /// results (D6) and the failure carries the engine's own message.
+  bool deferred = false;
+  /// The Go engine's wording of this error, when it differs from `message`:
+  /// a run result's `errors` carries it (spec 01 §6) so that scripts matching
+  /// those texts keep working, while people read `message`. Empty: `message`
+  /// is used everywhere.
+  std::string reference;
+
+  /// A diagnostic without notes.
+  static Diagnostic make(Severity severity, std::string code, std::string message,
+                         Location where = {}) {
+    Diagnostic d;
+    d.severity = severity;
+    d.code = std::move(code);
+    d.message = std::move(message);
+    d.where = std::move(where);
+    return d;
+  }
+
+  /// The text for a run result's `errors`: `reference`, else `message`.
+  const std::string& result_text() const { return reference.empty() ? message : reference; }
 };
 
 /// An append-only list of diagnostics. Validation adds every problem it finds and
@@ -72,17 +96,23 @@ class Diagnostics {
   Diagnostic& add(Diagnostic d);
   Diagnostic& error(std::string code, std::string message, Location where = {});
   Diagnostic& warning(std::string code, std::string message, Location where = {});
+  /// An error with `deferred` set (see Diagnostic::deferred).
+  Diagnostic& deferred_error(std::string code, std::string message, Location where = {});
 
   const std::vector<Diagnostic>& all() const { return items_; }
   std::size_t size() const { return items_.size(); }
   bool empty() const { return items_.empty(); }
   std::size_t error_count() const { return errors_; }
   bool has_errors() const { return errors_ > 0; }
+  /// Errors that prevent a run: every error except deferred ones.
+  std::size_t blocking_error_count() const { return errors_ - deferred_; }
+  bool has_blocking_errors() const { return blocking_error_count() > 0; }
   void append(const Diagnostics& other);
 
  private:
   std::vector<Diagnostic> items_;
   std::size_t errors_ = 0;
+  std::size_t deferred_ = 0;
 };
 
 /// Which phase raised an Error; maps to exit codes and REST statuses.

@@ -305,6 +305,11 @@ std::string render_json(const Diagnostic& d) {
   append_json_string(out, d.code);
   out += ",\"message\":";
   append_json_string(out, d.message);
+  if (!d.reference.empty()) {
+    out += ",\"reference_message\":";
+    append_json_string(out, d.reference);
+  }
+  if (d.deferred) out += ",\"fails_at_run_time\":true";
   const auto& w = d.where;
   if (w.file) {
     out += ",\"file\":";

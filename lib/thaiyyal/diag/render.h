@@ -21,8 +21,11 @@ struct RenderOptions {
 /// (`\n`, `\x1B`), in the source line they and invalid UTF-8 show as U+FFFD.
 std::string render_text(const Diagnostic& d, const RenderOptions& opts = {});
 
-/// One JSON object: {"severity","code","message","file","line","column",
-/// "node_id","path","notes"}; position keys only when known.
+/// One JSON object: {"severity","code","message","reference_message",
+/// "fails_at_run_time","file","line","column","node_id","path","notes"};
+/// reference_message only when the Go engine words the error differently,
+/// fails_at_run_time only for deferred errors (true), position keys only when
+/// known.
 std::string render_json(const Diagnostic& d);
 
 /// Length in bytes of the well-formed UTF-8 sequence starting at s[i] (1 for

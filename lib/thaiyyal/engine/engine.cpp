@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <unordered_map>
 
 #include "thaiyyal/engine/value_limits.h"
 #include "thaiyyal/model/duration.h"
@@ -37,6 +38,96 @@ Value RunResult::to_value() const {
     for (const auto& e : errors) errs.emplace_back(e);
     o.append_unique("errors", Value(std::move(errs)));
   }
+  return Value(std::move(o));
+}
+
+std::string_view run_status_name(RunStatus s) {
+  switch (s) {
+    case RunStatus::Ok:
+      return "succeeded";
+    case RunStatus::Failed:
+      return "failed";
+    case RunStatus::LimitExceeded:
+      return "limit_exceeded";
+    case RunStatus::TimedOut:
+      return "timed_out";
+    case RunStatus::Cancelled:
+      return "cancelled";
+  }
+  return "failed";
+}
+
+std::string_view run_error_code(RunStatus s) {
+  switch (s) {
+    case RunStatus::Ok:
+    case RunStatus::Failed:
+      return "node-failed";
+    case RunStatus::LimitExceeded:
+      return "limit-exceeded";
+    case RunStatus::TimedOut:
+      return "timeout";
+    case RunStatus::Cancelled:
+      return "cancelled";
+  }
+  return "node-failed";
+}
+
+Value RunResult::to_document() const {
+  Value base = to_value();
+  Object o = base.as_object();
+  auto millis = [](std::chrono::nanoseconds d) {
+    return Value(std::chrono::duration<double, std::milli>(d).count());
+  };
+  o.append_unique("result_version", Value(kResultVersion));
+  o.append_unique("status", Value(std::string(run_status_name(status))));
+  o.append_unique("duration_ms", millis(elapsed));
+  Object per_node;
+  if (workflow) {
+    // Executed nodes first, in execution order (as node_results), then the
+    // others in document order.
+    std::unordered_map<std::string_view, std::size_t> index_of;
+    for (const auto& n : workflow->nodes) index_of.emplace(n.id, n.index);
+    std::vector<std::size_t> order;
+    for (const auto& [id, v] : node_results) {
+      if (auto it = index_of.find(id); it != index_of.end()) order.push_back(it->second);
+    }
+    for (std::size_t i = 0; i < nodes.size() && i < workflow->nodes.size(); ++i) {
+      if (nodes[i].state != NodeRecord::State::Succeeded) order.push_back(i);
+    }
+    for (const auto i : order) {
+      const NodeRecord& rec = nodes[i];
+      Object entry;
+      switch (rec.state) {
+        case NodeRecord::State::Succeeded:
+          entry.append_unique("status", Value("succeeded"));
+          entry.append_unique("duration_ms", millis(rec.elapsed));
+          break;
+        case NodeRecord::State::Failed:
+          entry.append_unique("status", Value("failed"));
+          entry.append_unique("duration_ms", millis(rec.elapsed));
+          entry.append_unique("error", Value(rec.error));
+          break;
+        case NodeRecord::State::Skipped:
+          entry.append_unique("status", Value("skipped"));
+          break;
+        case NodeRecord::State::NotReached:
+          entry.append_unique("status", Value("not_run"));
+          break;
+      }
+      per_node.append_unique(workflow->nodes[i].id, Value(std::move(entry)));
+    }
+  }
+  o.append_unique("nodes", Value(std::move(per_node)));
+  Array details;
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    Object d;
+    d.append_unique("code", Value(std::string(run_error_code(status))));
+    const bool from_node = i == 0 && failed_node && workflow;
+    d.append_unique("node_id", from_node ? Value(workflow->nodes[*failed_node].id) : Value());
+    d.append_unique("message", Value(errors[i]));
+    details.emplace_back(std::move(d));
+  }
+  o.append_unique("error_details", Value(std::move(details)));
   return Value(std::move(o));
 }
 
@@ -248,8 +339,35 @@ class NodeContext final : public nodes::RunContext {
     if (!run_.context_variables_.contains(name)) run_.context_.set(name, std::move(v));
   }
 
-  std::string interpolate(const nodes::TextTemplate& t) const override {
-    return t.render(&run_.constants_, &run_.context_variables_);
+  const Value* constant_override(std::string_view name) const override {
+    return run_.opts_.constants.find(name);
+  }
+
+  std::string interpolate(const nodes::TextTemplate& t) override {
+    std::vector<const nodes::Placeholder*> missing;
+    std::string out = t.render(&run_.constants_, &run_.context_variables_, &missing);
+    warn_missing(missing);
+    return out;
+  }
+
+  Value interpolate(const nodes::ValueTemplate& t) override {
+    std::vector<const nodes::Placeholder*> missing;
+    Value out = t.render(&run_.constants_, &run_.context_variables_, &missing);
+    warn_missing(missing);
+    return out;
+  }
+
+  /// Validation reports undefined names; at run time a name can still be
+  /// missing when its context node has not run yet (orphans run in id
+  /// order) or was skipped, and that is never silent.
+  void warn_missing(const std::vector<const nodes::Placeholder*>& missing) {
+    for (const auto* p : missing) {
+      warn(
+          fmt::format("{{{{ {}.{} }}}} is left as written: no context {} '{}' is defined when "
+                      "this node runs",
+                      p->is_const ? "const" : "variable", p->name,
+                      p->is_const ? "constant" : "variable", p->name));
+    }
   }
 
   void sleep_for(Nanos d) override {
@@ -566,16 +684,17 @@ RunResult Run::execute() {
     Attempt outcome = run_guarded(idx, node_start);
     const auto elapsed = Clock::now() - node_start;
     if (outcome.result) {
-      records_[idx] = {NodeRecord::State::Succeeded, elapsed};
+      records_[idx] = {NodeRecord::State::Succeeded, elapsed, {}};
       result_object_.append_unique(node.id, *outcome.result);
       notify(obs, [&](Observer& o) { o.on_node_success(info, ninfo, elapsed, *outcome.result); });
       results_[idx] = std::move(outcome.result);
       continue;
     }
-    records_[idx] = {NodeRecord::State::Failed, elapsed};
+    records_[idx] = {NodeRecord::State::Failed, elapsed, outcome.message};
     notify(obs, [&](Observer& o) { o.on_node_failure(info, ninfo, elapsed, outcome.message); });
     if (outcome.caught) continue;  // a guard node takes over (D10)
     res.status = outcome.status;
+    res.failed_node = idx;
     res.errors.push_back(std::move(outcome.message));
     break;
   }
@@ -615,7 +734,9 @@ RunResult Run::execute() {
 
 RunResult run_workflow(const check::CompiledWorkflow& wf, const RunOptions& options) {
   Run run(wf, options);
-  return run.execute();
+  RunResult result = run.execute();
+  result.workflow = wf.workflow;
+  return result;
 }
 
 }  // namespace thaiyyal::engine

@@ -66,6 +66,7 @@ struct NodeRecord {
   enum class State : std::uint8_t { NotReached, Skipped, Succeeded, Failed };
   State state = State::NotReached;
   std::chrono::nanoseconds elapsed{0};
+  std::string error;  ///< the failure message when state is Failed
 };
 
 /// The result object (spec 01 §3.9) plus run metadata.
@@ -79,12 +80,36 @@ struct RunResult {
   RunStatus status = RunStatus::Ok;
   std::vector<NodeRecord> nodes;  ///< by node index
   std::chrono::nanoseconds elapsed{0};
+  /// The node whose failure ended the run (its error is errors.front()).
+  std::optional<std::size_t> failed_node;
+  /// The document that ran (node ids for `nodes`); set by run_workflow.
+  std::shared_ptr<const Workflow> workflow;
 
   bool ok() const { return status == RunStatus::Ok; }
+  /// The reference's result object:
   /// {execution_id, workflow_id?, node_results, final_output, errors?}.
-  /// Throws JsonWriteError if a value cannot be encoded.
   Value to_value() const;
+  /// The result document of `--output json|yaml` and serve, version
+  /// kResultVersion: to_value()'s keys, unchanged, followed by
+  ///   result_version  kResultVersion
+  ///   status          run_status_name(status)
+  ///   duration_ms     the run's wall time
+  ///   nodes           {<id>: {status, duration_ms?, error?}} in execution
+  ///                   order; status is succeeded, failed, skipped or not_run
+  ///   error_details   [{code, node_id, message}] for each entry of errors;
+  ///                   node_id is null for run-level errors
+  Value to_document() const;
 };
+
+/// Version of the additive keys of RunResult::to_document(); bumped when one
+/// changes meaning (adding a key does not bump it).
+inline constexpr int kResultVersion = 1;
+
+/// "succeeded", "failed", "limit_exceeded", "timed_out" or "cancelled".
+std::string_view run_status_name(RunStatus s);
+/// The error code of a run's errors: "node-failed", "limit-exceeded",
+/// "timeout" or "cancelled".
+std::string_view run_error_code(RunStatus s);
 
 /// Runs `wf` to completion or first failure. Never throws for workflow
 /// problems (they are in the result); throws only on internal errors.

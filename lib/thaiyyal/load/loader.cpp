@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <functional>
 #include <mutex>
 
 #include "thaiyyal/diag/spellcheck.h"
+#include "thaiyyal/load/string_source.h"
 #include "thaiyyal/load/yaml_reader.h"
 #include "thaiyyal/model/value_json.h"
 
@@ -24,18 +28,7 @@ class JsonLocator final : public SourceLocator {
     Location loc;
     loc.file = file_;
     const std::string_view text = file_->text();
-    std::optional<std::size_t> off;
-    if (path.size() >= 2 && !path[0].index && (path[0].key == "nodes" || path[0].key == "edges") &&
-        path[1].index) {
-      const auto& elems = elements(path[0].key == "nodes" ? 0 : 1, path[0].key);
-      if (*path[1].index < elems.size()) {
-        std::vector<PathStep> rest(path.begin() + 2, path.end());
-        off = rest.empty() ? elems[*path[1].index]
-                           : locate_json_path(text, rest, at_key, elems[*path[1].index]);
-      }
-    } else {
-      off = locate_json_path(text, path, at_key);
-    }
+    const std::optional<std::size_t> off = offset_of(path, at_key);
     if (!off) return loc;
     auto [line, col] = file_->line_column(*off);
     loc.line = line;
@@ -48,7 +41,30 @@ class JsonLocator final : public SourceLocator {
     return loc;
   }
 
+  Location locate_in_string(const std::vector<PathStep>& path, std::size_t offset,
+                            std::size_t length, bool at_key) const override {
+    const std::optional<std::size_t> off = offset_of(path, at_key);
+    if (!off) return locate(path, at_key);
+    const auto src = detail::json_string_source(file_->text(), *off);
+    if (!src) return SourceLocator::locate_in_string(path, offset, length, at_key);
+    return detail::string_location(file_, 0, src->range(offset, length));
+  }
+
  private:
+  /// Byte offset of the value at `path` (or of its key).
+  std::optional<std::size_t> offset_of(const std::vector<PathStep>& path, bool at_key) const {
+    const std::string_view text = file_->text();
+    if (path.size() >= 2 && !path[0].index && (path[0].key == "nodes" || path[0].key == "edges") &&
+        path[1].index) {
+      const auto& elems = elements(path[0].key == "nodes" ? 0 : 1, path[0].key);
+      if (*path[1].index >= elems.size()) return std::nullopt;
+      std::vector<PathStep> rest(path.begin() + 2, path.end());
+      if (rest.empty()) return elems[*path[1].index];
+      return locate_json_path(text, rest, at_key, elems[*path[1].index]);
+    }
+    return locate_json_path(text, path, at_key);
+  }
+
   const std::vector<std::size_t>& elements(int which, const std::string& key) const {
     std::lock_guard<std::mutex> lock(mu_);
     auto& slot = offsets_[which];
@@ -84,6 +100,27 @@ class YamlLocator final : public SourceLocator {
     loc.length =
         static_cast<int>(token_length(file_->line_text(loc.line), static_cast<std::size_t>(col)));
     return loc;
+  }
+
+  Location locate_in_string(const std::vector<PathStep>& path, std::size_t offset,
+                            std::size_t length, bool at_key) const override {
+    auto it = marks_.find(format_json_path(path));
+    const bool known =
+        it != marks_.end() && (at_key ? it->second.key_line >= 0 : it->second.is_string);
+    if (!known) return SourceLocator::locate_in_string(path, offset, length, at_key);
+    const auto& s = it->second;
+    std::string_view text = file_->text();
+    const std::size_t bom = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+    text.remove_prefix(bom);
+    const auto src = detail::yaml_scalar_source(
+        text, at_key ? s.key_pos : s.pos, detail::YamlScalarContext{s.block_indent, s.in_flow});
+    // Reading the scalar again must give the parser's string; otherwise the
+    // positions are not trusted.
+    if (!src || src->value.size() != (at_key ? s.key_size : s.string_size) ||
+        std::hash<std::string_view>{}(src->value) != (at_key ? s.key_hash : s.string_hash)) {
+      return SourceLocator::locate_in_string(path, offset, length, at_key);
+    }
+    return detail::string_location(file_, bom, src->range(offset, length));
   }
 
   /// Length of the YAML token at `col` of `line`, for the carets: a quoted
@@ -228,9 +265,7 @@ class DocumentReader {
   void read_node(const Value& v, std::size_t i) {
     const Object* obj = v.if_object();
     if (!obj) {
-      error("invalid-node",
-            fmt::format("failed to unmarshal node: node must be an object, got {}",
-                        kind_name(v.kind())),
+      error("invalid-node", fmt::format("node must be an object, got {}", kind_name(v.kind())),
             node_path(i));
       return;
     }
@@ -241,9 +276,7 @@ class DocumentReader {
       if (id->is_string()) {
         n.id = id->as_string();
       } else {
-        error("wrong-type",
-              fmt::format("failed to unmarshal node: id must be a string, got {}",
-                          kind_name(id->kind())),
+        error("wrong-type", fmt::format("node id must be a string, got {}", kind_name(id->kind())),
               path_in_node(i, "id"));
         ok = false;
       }
@@ -257,8 +290,7 @@ class DocumentReader {
         n.type = type->as_string();
       } else {
         error("wrong-type",
-              fmt::format("failed to unmarshal node: type must be a string, got {}",
-                          kind_name(type->kind())),
+              fmt::format("node type must be a string, got {}", kind_name(type->kind())),
               path_in_node(i, "type"));
         ok = false;
       }
@@ -269,11 +301,10 @@ class DocumentReader {
     } else if (data->is_object()) {
       n.data = *data;
     } else {
-      error("wrong-type",
-            fmt::format("failed to unmarshal data for node {} (type {}): data must be an object, "
-                        "got {}",
-                        n.id, n.type, kind_name(data->kind())),
-            path_in_node(i, "data"));
+      error(
+          "wrong-type",
+          fmt::format("data of node '{}' must be an object, got {}", n.id, kind_name(data->kind())),
+          path_in_node(i, "data"));
       ok = false;
     }
     if (!ok) return;
@@ -297,8 +328,7 @@ class DocumentReader {
     if (!v || v->is_null()) return true;
     if (!v->is_string()) {
       error("wrong-type",
-            fmt::format("failed to unmarshal edge: {} must be a string, got {}", key,
-                        kind_name(v->kind())),
+            fmt::format("edge {} must be a string, got {}", key, kind_name(v->kind())),
             edge_path(i, key));
       return false;
     }
@@ -309,9 +339,7 @@ class DocumentReader {
   void read_edge(const Value& v, std::size_t i) {
     const Object* obj = v.if_object();
     if (!obj) {
-      error("invalid-edge",
-            fmt::format("failed to unmarshal edge: edge must be an object, got {}",
-                        kind_name(v.kind())),
+      error("invalid-edge", fmt::format("edge must be an object, got {}", kind_name(v.kind())),
             edge_path(i));
       return;
     }
@@ -341,6 +369,66 @@ class DocumentReader {
   Workflow& wf_;
   Diagnostics& diags_;
 };
+
+/// The keys of a workflow document (spec 01 §1.1).
+const std::vector<std::string_view> kWorkflowKeys{"nodes", "edges", "workflow_id"};
+
+/// True when `top` is some other kind of document: it holds keys, but none of
+/// a workflow's. `{}` is an empty workflow; a document with `edges` or
+/// `workflow_id` but no `nodes` is a workflow without nodes (01 §1.1).
+bool is_other_document(const Object& top) {
+  if (top.empty()) return false;
+  for (auto key : kWorkflowKeys) {
+    if (top.contains(key)) return false;
+  }
+  return true;
+}
+
+/// What a document that is not a workflow looks like, when its keys say so
+/// plainly ("" otherwise).
+std::string looks_like(const Object& top) {
+  if (top.contains("apiVersion") && top.contains("kind")) {
+    const Value* kind = top.find("kind");
+    if (kind->is_string() && !kind->as_string().empty()) {
+      return fmt::format("it looks like a Kubernetes manifest (kind: {})", kind->as_string());
+    }
+    return "it looks like a Kubernetes manifest";
+  }
+  if (top.contains("name") && top.contains("version") &&
+      (top.contains("dependencies") || top.contains("devDependencies") ||
+       top.contains("scripts"))) {
+    return "it looks like a package.json";
+  }
+  if (top.contains("on") && top.contains("jobs")) return "it looks like a GitHub Actions workflow";
+  return "";
+}
+
+/// Reports a document that is not a workflow, at its start.
+void report_other_document(const Workflow& wf, const Object& top, Diagnostics& diags) {
+  Location loc = wf.location({});
+  if (loc.line > 0) loc.length = 1;
+  auto& d = diags.error("not-a-workflow",
+                        "this document is not a workflow: it has no \"nodes\" key", loc);
+  if (auto what = looks_like(top); !what.empty()) d.notes.push_back(std::move(what));
+  bool suggested = false;
+  for (const auto& [key, value] : top) {
+    auto near = diag::spellcheck(key, kWorkflowKeys);
+    if (!near) continue;
+    const bool case_only = key.size() == near->size() &&
+                           std::equal(key.begin(), key.end(), near->begin(), [](char a, char b) {
+                             return std::tolower(static_cast<unsigned char>(a)) ==
+                                    std::tolower(static_cast<unsigned char>(b));
+                           });
+    d.notes.push_back(fmt::format("did you mean '{}' instead of '{}'?{}", *near, key,
+                                  case_only ? " keys are case-sensitive" : ""));
+    suggested = true;
+  }
+  if (!suggested) {
+    d.notes.push_back(
+        "a workflow is an object with a \"nodes\" array (and optionally \"edges\" and "
+        "\"workflow_id\")");
+  }
+}
 
 }  // namespace
 
@@ -381,7 +469,7 @@ Document parse_document(std::shared_ptr<const diag::SourceFile> file, Format for
       loc.column = col;
       loc.length = 1;
       throw diag::Error(diag::ErrorKind::Load,
-                        diag::Diagnostic{diag::Severity::Error, e.code(), e.what(), loc, {}});
+                        diag::Diagnostic::make(diag::Severity::Error, e.code(), e.what(), loc));
     }
     doc.locator = std::make_shared<JsonLocator>(file);
     return doc;
@@ -435,6 +523,10 @@ std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> fi
         std::string_view::npos) {
       d.notes.push_back("the file is empty");
     }
+    return std::nullopt;
+  }
+  if (is_other_document(doc.as_object())) {
+    report_other_document(wf, doc.as_object(), diags);
     return std::nullopt;
   }
   DocumentReader(wf, diags).read(doc, opts);

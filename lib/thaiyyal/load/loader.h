@@ -35,8 +35,11 @@ struct LoadOptions {
 Format detect_format(std::string_view name, std::string_view text);
 
 /// Loads a workflow. Every problem is added to `diags`; returns nullopt when the
-/// document could not be turned into a Workflow at all. A returned Workflow may
-/// still have errors in `diags` (e.g. a bad edge) that later phases skip over.
+/// document could not be turned into a Workflow at all: a syntax error, a
+/// document that is not an object, or an object that is some other kind of
+/// document (`not-a-workflow`: keys, but none of `nodes`, `edges` and
+/// `workflow_id`). A returned Workflow may still have errors in `diags` (e.g. a
+/// bad edge) that later phases skip over.
 std::optional<Workflow> load_workflow(std::shared_ptr<const diag::SourceFile> file,
                                       const LoadOptions& opts, diag::Diagnostics& diags);
 

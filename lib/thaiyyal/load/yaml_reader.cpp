@@ -4,12 +4,16 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "thaiyyal/diag/render.h"
 #include "thaiyyal/load/loader.h"
+#include "thaiyyal/load/string_source.h"
 #include "thaiyyal/model/value_json.h"
 
 namespace thaiyyal::load {
@@ -135,39 +139,68 @@ class Converter {
         byte_budget_(byte_budget),
         marks_(marks) {}
 
+  /// A mapping value's key: where it is and its text.
+  struct KeyRef {
+    YAML::Mark mark;
+    std::string_view text;
+  };
+
+  /// `ctx` says where the node sits: its enclosing block collection and
+  /// whether it is inside a flow collection.
   Value convert(const YAML::Node& n, std::vector<PathStep>& path, std::size_t depth,
-                const YAML::Mark* key_mark) {
+                const KeyRef* key_ref, const YamlScalarContext& ctx) {
     if (++count_ > budget_) too_large(n.Mark());
+    YamlSpan* span = nullptr;
     if (marks_) {
-      YamlSpan span;
-      span.line = n.Mark().line;
-      span.column = n.Mark().column + (span.line == 0 ? bom_ : 0);
-      if (key_mark) {
-        span.key_line = key_mark->line;
-        span.key_column = key_mark->column + (span.key_line == 0 ? bom_ : 0);
+      span = &(*marks_)[format_json_path(path)];
+      *span = YamlSpan{};
+      span->line = n.Mark().line;
+      span->column = n.Mark().column + (span->line == 0 ? bom_ : 0);
+      if (key_ref) {
+        const YAML::Mark& km = key_ref->mark;
+        span->key_line = km.line;
+        span->key_column = km.column + (span->key_line == 0 ? bom_ : 0);
+        span->key_pos = km.pos >= 0 ? static_cast<std::size_t>(km.pos) : 0;
+        span->key_size = key_ref->text.size();
+        span->key_hash = std::hash<std::string_view>{}(key_ref->text);
       }
-      (*marks_)[format_json_path(path)] = span;
+      span->pos = n.Mark().pos >= 0 ? static_cast<std::size_t>(n.Mark().pos) : 0;
+      span->block_indent = ctx.indent;
+      span->in_flow = ctx.in_flow;
     }
     switch (n.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
         return Value();
-      case YAML::NodeType::Scalar:
-        return scalar(n);
+      case YAML::NodeType::Scalar: {
+        Value v = scalar(n);
+        if (span && v.is_string()) {
+          // An alias is read where its anchor is: in the anchor's context.
+          const auto& first = scalar_contexts_.try_emplace(span->pos, ctx).first->second;
+          span->block_indent = first.indent;
+          span->in_flow = first.in_flow;
+          span->is_string = true;
+          span->string_size = v.as_string().size();
+          span->string_hash = std::hash<std::string_view>{}(v.as_string());
+        }
+        return v;
+      }
       case YAML::NodeType::Sequence: {
         check_depth(n, depth + 1);
+        const YamlScalarContext inner = children_context(n, ctx);
         Array items;
         items.reserve(n.size());
         std::size_t i = 0;
         for (const auto& child : n) {
           path.push_back(PathStep{"", i++});
-          items.push_back(convert(child, path, depth + 1, nullptr));
+          items.push_back(convert(child, path, depth + 1, nullptr, inner));
           path.pop_back();
         }
         return Value(std::move(items));
       }
       case YAML::NodeType::Map: {
         check_depth(n, depth + 1);
+        const YamlScalarContext inner = children_context(n, ctx);
         Object obj;
         for (const auto& kv : n) {
           const YAML::Node& k = kv.first;
@@ -185,9 +218,9 @@ class Converter {
             diag::append_json_string(msg, key);
             fail(k.Mark(), "duplicate-key", msg + " in mapping");
           }
-          const YAML::Mark km = k.Mark();
+          const KeyRef ref{k.Mark(), key};
           path.push_back(PathStep{key, std::nullopt});
-          Value v = convert(kv.second, path, depth + 1, &km);
+          Value v = convert(kv.second, path, depth + 1, &ref, inner);
           path.pop_back();
           obj.append_unique(std::move(key), std::move(v));
         }
@@ -198,6 +231,38 @@ class Converter {
   }
 
  private:
+  /// The context of a collection's children: a block collection is their
+  /// enclosing indentation; inside a flow collection they stay in flow.
+  YamlScalarContext children_context(const YAML::Node& n, const YamlScalarContext& ctx) const {
+    if (ctx.in_flow || n.Style() == YAML::EmitterStyle::Flow) return {ctx.indent, true};
+    return {block_column(n), false};
+  }
+
+  /// Column (not counting a byte order mark) of a block collection: of its
+  /// first key, or of its first `-`. The node's mark is there too, unless
+  /// the collection has an anchor or a tag, which the mark points at.
+  int block_column(const YAML::Node& n) const {
+    const auto at = [&](const YAML::Mark& m) {
+      return static_cast<std::size_t>(std::max(0, m.pos)) + static_cast<std::size_t>(bom_);
+    };
+    const std::size_t pos = at(n.Mark());
+    if (pos >= text_.size() || (text_[pos] != '&' && text_[pos] != '!') || n.size() == 0) {
+      return n.Mark().column;
+    }
+    if (n.IsMap()) return n.begin()->first.Mark().column;
+    // The first item's `-`: the first non-blank before the item.
+    std::size_t i = at(n.begin()->Mark());
+    while (i > 0 && (text_[i - 1] == ' ' || text_[i - 1] == '\t' || text_[i - 1] == '\n' ||
+                     text_[i - 1] == '\r')) {
+      --i;
+    }
+    if (i == 0 || text_[i - 1] != '-') return n.Mark().column;
+    const std::size_t dash = i - 1;
+    const std::size_t nl = text_.rfind('\n', dash);
+    const std::size_t line_start = nl == std::string_view::npos ? 0 : nl + 1;
+    return static_cast<int>(dash - line_start) - (line_start == 0 ? bom_ : 0);
+  }
+
   void check_depth(const YAML::Node& n, std::size_t depth) {
     if (max_depth_ > 0 && depth > max_depth_) {
       fail(n.Mark(), "nesting-too-deep",
@@ -294,6 +359,8 @@ class Converter {
   std::size_t count_ = 0;
   std::size_t bytes_ = 0;
   YamlMarks* marks_;
+  /// Context of each string scalar, by position, as first seen.
+  std::unordered_map<std::size_t, YamlScalarContext> scalar_contexts_;
 };
 
 }  // namespace
@@ -320,7 +387,7 @@ Value parse_yaml_document(std::string_view text, std::size_t max_depth, YamlMark
   const std::size_t byte_budget = (1u << 20) + text.size() * 4;
   Converter c(text, bom, max_depth, budget, byte_budget, marks);
   std::vector<PathStep> path;
-  return c.convert(docs[0], path, 0, nullptr);
+  return c.convert(docs[0], path, 0, nullptr, YamlScalarContext{});
 }
 
 }  // namespace detail

@@ -44,6 +44,15 @@ class SourceLocator {
   /// Position of the value at `path` (or of its key when `at_key`), with the
   /// span length when known. line == 0 when unknown.
   virtual diag::Location locate(const std::vector<PathStep>& path, bool at_key) const = 0;
+  /// Position of byte `offset` of the string value at `path` (or of its key
+  /// when `at_key`), an offset into the decoded string, spanning `length`
+  /// bytes of it: exact through escapes and multi-line strings (YAML block,
+  /// folded and quoted scalars). An offset at the end of the string points
+  /// just after its last character. The base version adds the offset to the
+  /// value's column, which is right only for a quoted or plain string on one
+  /// line without escapes.
+  virtual diag::Location locate_in_string(const std::vector<PathStep>& path, std::size_t offset,
+                                          std::size_t length, bool at_key = false) const;
 };
 
 struct Workflow {
@@ -57,6 +66,12 @@ struct Workflow {
   /// `node` is the node the problem belongs to, if any.
   diag::Location location(const std::vector<PathStep>& path, const NodeSpec* node = nullptr,
                           bool at_key = false) const;
+  /// Location of byte `offset` (spanning `length` bytes) of the string value at
+  /// `path`, or of its key when `at_key`, as SourceLocator::locate_in_string;
+  /// the value's location when the source is unknown.
+  diag::Location location_in_string(const std::vector<PathStep>& path, std::size_t offset,
+                                    std::size_t length, const NodeSpec* node = nullptr,
+                                    bool at_key = false) const;
   /// Location of node `n`'s data key (or of the node itself when key is empty).
   diag::Location node_location(const NodeSpec& n, std::string_view key = {},
                                bool at_key = false) const;

@@ -17,10 +17,19 @@
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/model/workflow.h"
+#include "thaiyyal/nodes/config_facts.h"
+#include "thaiyyal/nodes/text_template.h"
 
 namespace thaiyyal::nodes {
 
 enum class Presence : std::uint8_t { Optional, Required };
+
+/// The "did you mean" candidate for an unknown option value or handle:
+/// diag::spellcheck's, else a candidate that is `word` with two adjacent
+/// characters swapped ("ture" for "true"), which spellcheck's distance
+/// counts as two edits and so misses in short words.
+std::optional<std::string> suggest_name(std::string_view word,
+                                        const std::vector<std::string_view>& candidates);
 
 /// A duration setting as written and as parsed (spec 03 §0.5: Go syntax, or a
 /// bare base-10 integer meaning milliseconds).
@@ -85,22 +94,59 @@ class ConfigReader {
   void missing(std::string_view what);
   /// Reports a problem with a key's value: `<detail>` after the usual prefix.
   /// An empty key locates the node itself. `code` is the diagnostic code.
-  void fail(std::string_view key, std::string_view code, std::string_view detail);
+  /// Returns the diagnostic, for notes.
+  diag::Diagnostic& fail(std::string_view key, std::string_view code, std::string_view detail);
   /// Same, at an arbitrary path below the node's data (e.g. cases[1].when).
-  void fail_at(const std::vector<PathStep>& data_path, std::string_view code,
-               std::string_view detail, int column_offset = -1, int length = 0);
+  diag::Diagnostic& fail_at(const std::vector<PathStep>& data_path, std::string_view code,
+                            std::string_view detail, int column_offset = -1, int length = 0);
   /// A warning about a key (does not make the node invalid).
   void warn(std::string_view key, std::string_view code, std::string_view message);
 
-  /// Warns (code `fails-when-run`) that the node fails whenever it runs,
-  /// whatever its inputs (decision D17); `cause` is the run-time error it will
-  /// raise. When `key` holds a string close to one of `choices`, a "did you
-  /// mean" note is added. Does not make the node invalid.
-  void warn_fails_when_run(std::string_view key, std::string_view cause,
-                           const std::vector<std::string_view>& choices = {});
+  /// Reports (code `fails-when-run`, a deferred error) that the node fails
+  /// whenever it runs, whatever its inputs (decision D17); `cause` is the
+  /// run-time error it will raise. When `key` holds a string close to one of
+  /// `choices`, a "did you mean" note is added. `validate` counts it as an
+  /// error; the node stays runnable so `execute` fails at that node (D6).
+  void fails_when_run(std::string_view key, std::string_view cause,
+                      const std::vector<std::string_view>& choices = {});
+  /// Same, for the value at a path below the node's data.
+  void fails_when_run_at(const std::vector<PathStep>& data_path, std::string_view cause);
 
-  /// After parsing: warns about data keys the kind never looked at when they
-  /// look like a misspelling of one it did ("vlue" -> "value").
+  /// What a node does when it runs with a value of its configuration that it
+  /// cannot use: it fails (the report is then a deferred error, D17, so that
+  /// `execute` still runs the nodes before it), or it silently uses something
+  /// else (the report is then an ordinary error: the node would run wrongly).
+  struct RunEffect {
+    std::string error;    ///< the error the node raises; empty: it does not fail
+    std::string when;     ///< when it raises it ("when it runs")
+    std::string instead;  ///< what it does instead, when it does not fail
+    /// The node raises `error` `when`.
+    static RunEffect fails(std::string error, std::string when = "when it runs");
+    /// The node does what `instead` says.
+    static RunEffect ignored(std::string instead);
+  };
+
+  /// Reports (code `unknown-option`) that string key `key` holds `value`,
+  /// which is not one of `choices`, located at the value:
+  ///   `<key>: '<value>' is not one of <choice>, <choice>, ...`
+  /// after `node <id> (type <type>): ` for a deferred error, or after the
+  /// usual prefix for an ordinary one (see RunEffect). Notes: "did you mean"
+  /// when a choice is close (compared ASCII case-insensitively when
+  /// `ignore_case`), then what the node does with the value when it runs.
+  void unknown_option(std::string_view key, std::string_view value,
+                      const std::vector<std::string_view>& choices, const RunEffect& effect,
+                      bool ignore_case = false);
+  /// Reports (code `invalid-duration`) that string key `key` holds `text`,
+  /// which is not a duration (spec 03 §0.5), as unknown_option() does, with a
+  /// note on the duration syntax.
+  void invalid_duration(std::string_view key, std::string_view text, const RunEffect& effect);
+
+  /// After parsing: warns (code `unknown-key`) about each data key the kind
+  /// never looked at, which the node ignores, with a "did you mean" note when
+  /// it looks like a misspelling of one it did ("vlue" -> "value"), else a
+  /// note listing the keys the kind reads. Keys the visual editor writes
+  /// (`label`, `_`-prefixed ones) are never reported. When parsing stopped
+  /// at an error (not every key was looked at), only the misspellings are.
   void report_unknown_keys();
 
   /// The message prefix `failed to unmarshal data for node <id> (type <type>): `.
@@ -112,12 +158,46 @@ class ConfigReader {
  private:
   const Value* fetch(std::string_view key, Presence p);
   void type_error(std::string_view key, std::string_view expected, const Value& got);
+  /// `detail` about the value of `key`, reported as `effect` says (see
+  /// unknown_option); `notes` come before the one on the run-time effect.
+  void report_value(std::string_view key, std::string_view code, std::string_view detail,
+                    std::vector<std::string> notes, const RunEffect& effect);
 
   const Workflow& wf_;
   const NodeSpec& node_;
   mutable std::vector<std::string_view> queried_;
   diag::Diagnostics& diags_;
   std::size_t errors_ = 0;
+
+  // -- templates (D12) and the facts whole-workflow checks read (config_facts.h)
+ public:
+  /// A string key whose value is a template: read as string() reads it,
+  /// parsed, and recorded (when it contains `{{`) with its path.
+  std::optional<TextTemplate> templated(std::string_view key, Presence p = Presence::Optional);
+  /// The template for `text`, the string at `data_path` below data (the key
+  /// of the member at `data_path` when `at_key`); recorded likewise.
+  TextTemplate templated_at(const std::vector<PathStep>& data_path, std::string text,
+                            bool at_key = false);
+  /// A JSON value at `data_path` whose strings and object keys, at any depth,
+  /// are templates; each one containing `{{` is recorded.
+  ValueTemplate templated_value(const std::vector<PathStep>& data_path, const Value& value);
+  /// Records that the node defines the context constant (or, when
+  /// `constant` is false, the context variable) `name` when it runs.
+  void defines_context_value(std::string name, bool constant);
+  /// What was recorded so far: templates, expressions (every one compiled
+  /// through expression()/expression_at(), compiled or not) and context values.
+  const ConfigFacts& facts() const { return facts_; }
+  /// Moves the recorded facts out, `complete` set to ok().
+  ConfigFacts take_facts();
+  /// The location of bytes [offset, offset + length) of the string at
+  /// `data_path` (its key when `at_key`): exact columns when the string is
+  /// written on one line, quoted or plain, escapes accounted for; otherwise
+  /// the start of the string.
+  diag::Location location_in_string(const std::vector<PathStep>& data_path, std::size_t offset,
+                                    std::size_t length, bool at_key = false) const;
+
+ private:
+  ConfigFacts facts_;
 };
 
 }  // namespace thaiyyal::nodes

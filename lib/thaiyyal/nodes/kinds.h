@@ -2,6 +2,10 @@
 /// kind's KindInfo (defined one per file, listed in registry.cpp).
 #pragma once
 
+#include <fmt/format.h>
+
+#include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <span>
@@ -50,12 +54,28 @@ std::vector<std::string_view> choice_names(const Choice<E> (&table)[N]) {
   return out;
 }
 
-/// A key typed *any* that counts only when it is a JSON number (spec
-/// 03-control §0.1): the number, else nullopt, meaning the node's default.
+/// A number key the reference types *any*: it uses a JSON number and
+/// silently runs with the node's default for any other value (spec 03-control
+/// §0.1). Here any other value is a type error (`<key> must be a number, got
+/// string`), as the node would run wrongly (D17); a string holding a number
+/// gets a note showing it unquoted. Returns the number, else nullopt (absent,
+/// null or reported).
 inline std::optional<double> number_if_given(ConfigReader& r, std::string_view key,
                                              Presence p = Presence::Optional) {
   const Value* v = r.any(key, p);
-  if (v && v->is_number()) return v->as_number();
+  if (!v) return std::nullopt;
+  if (v->is_number()) return v->as_number();
+  auto& d = r.fail(key, "wrong-type",
+                   fmt::format("{} must be a number, got {}", key, kind_name(v->kind())));
+  if (const std::string* s = v->if_string(); s && !s->empty()) {
+    char* end = nullptr;
+    const double n = std::strtod(s->c_str(), &end);
+    if (end == s->c_str() + s->size() && std::isfinite(n) &&
+        s->find_first_of(" \t\nxXpP_iInN") == std::string::npos) {
+      d.notes.push_back(
+          fmt::format("write the number without quotes: {}: {}", key, number_to_string(n)));
+    }
+  }
   return std::nullopt;
 }
 

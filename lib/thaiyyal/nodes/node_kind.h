@@ -5,8 +5,11 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/nodes/config_reader.h"
@@ -48,6 +51,50 @@ using RunFn = Value (*)(const NodeConfig& config, RunContext& ctx, std::span<con
 /// predecessors; nullptr for every other kind.
 using GuardFn = const GuardPolicy* (*)(const NodeConfig& config);
 
+/// A failure a node is certain to raise when it runs, found in its
+/// configuration but reported by the whole-workflow checks because whether
+/// it happens depends on what the run is given.
+struct PendingFailure {
+  std::vector<PathStep> path;  ///< below the node's data
+  std::string error;           ///< the run-time error, as the node raises it
+  /// The context constant whose value given from outside the workflow
+  /// (`--set NAME=VALUE`) replaces the value that fails; empty when nothing
+  /// can prevent the failure.
+  std::string unless_constant;
+};
+
+/// What the whole-workflow checks (check/static_checks.h) need to know about
+/// one configured node, given by its kind's `describe` hook so that no check
+/// needs to know which kind has which keys. Each default means "nothing to
+/// say".
+struct NodeTraits {
+  /// The node routes (spec 01 §3.4): its result carries the routing keys, so
+  /// an outgoing edge's handle decides whether the edge fires, and `handles`
+  /// lists every handle that can (in the order to show them). An edge with a
+  /// handle out of a node that does not route fires only if the result
+  /// happens to carry a matching `path`/`output_path` key.
+  bool routes = false;
+  std::vector<std::string> handles;
+  /// With fewer than `min_inputs` inputs the node fails whenever it runs,
+  /// raising `too_few_inputs(n)` for n inputs.
+  std::size_t min_inputs = 0;
+  std::string (*too_few_inputs)(std::size_t n) = nullptr;
+  /// The run variable (01 §4.1) the node stores when it runs.
+  std::optional<std::string> sets_variable;
+  /// A run variable the node fails without when it runs, the data key that
+  /// names it, and the error it then raises.
+  std::optional<std::string> needs_variable;
+  std::string needs_variable_key;
+  std::string variable_missing_error;
+  std::vector<PendingFailure> failures;
+  /// A guard (D10) that turns a failure of its predecessors into its own
+  /// output, so that the run goes on past it.
+  bool absorbs_failures = false;
+};
+
+/// Describes a configured node for the whole-workflow checks.
+using DescribeFn = NodeTraits (*)(const NodeConfig& config);
+
 struct KindInfo {
   std::string_view name;
   Category category;
@@ -62,6 +109,9 @@ struct KindInfo {
   /// final output only when no other terminal node ran (decision D5).
   bool context_node = false;
   GuardFn guard = nullptr;
+  /// nullptr: the default NodeTraits (the node does not route, needs no
+  /// input and uses no run variable).
+  DescribeFn describe = nullptr;
 };
 
 /// Every kind, sorted by name.

@@ -91,9 +91,16 @@ class RunContext {
   // -- context values (01 §4.5); expressions see constants overlaid by variables
   virtual void set_context_variable(const std::string& name, Value v) = 0;
   virtual void set_context_constant(const std::string& name, Value v) = 0;
+  /// The value of context constant `name` given from outside the workflow
+  /// (RunOptions::constants, `--set`), or nullptr. It wins over the value a
+  /// context_constant node defines for the same name.
+  virtual const Value* constant_override(std::string_view name) const = 0;
 
-  // -- templates (D12)
-  virtual std::string interpolate(const TextTemplate& t) const = 0;
+  // -- templates (D12): placeholders whose name is not defined when the node
+  // runs are left as written, with a warning on the run's log
+  virtual std::string interpolate(const TextTemplate& t) = 0;
+  /// Throws TemplateError when two keys of an object render alike.
+  virtual Value interpolate(const ValueTemplate& t) = 0;
 
   // -- time and cancellation (D9)
   /// Sleeps, waking early to throw Interrupted when the run's deadline, the

@@ -5,9 +5,36 @@
 namespace thaiyyal::nodes {
 
 namespace {
-constexpr std::string_view kArrayKeys[] = {"filtered", "results", "range", "array",
-                                           "items",    "data",    "values"};
-}
+
+/// The one table of array-carrying keys, in the order they are tried
+/// (decision D18):
+/// 1. D18's own seven keys, in D18's order (`filtered`: filter; `results`:
+///    map, parallel; `range`: range; `values`: join `all`).
+/// 2. The keys under which the other array kinds put their array, in the
+///    order of their sections in spec 03-control: `sliced` (slice), `sorted`
+///    (sort), `flattened` (flat_map), `unique`, `chunks` (chunk), `reversed`
+///    (reverse), `passed` (partition: the elements that met the condition;
+///    `failed` is not tried, it is a count in map, reduce and for_each),
+///    `zipped` (zip), `sample`, `compacted` (compact), `transposed`
+///    (transpose), then `result`, reduce's final accumulator (also
+///    expression's pass-through without an expression).
+/// 3. The generic carriers of a value handed on: `value` (condition, switch,
+///    retry, try_catch, timeout, join `any`/`first`, split, extract, delay,
+///    rate_limiter, throttle, variable, accumulator, counter, cache),
+///    `final_value` (while_loop) and `body` (http with `response: "full"`).
+/// Keys that hold no array data are not listed: group_by's `groups` (an
+/// object of groups), find's `found` (one element), split's `paths` (names),
+/// schema_validator's `errors` (its report; its `data` is in step 1).
+constexpr std::string_view kArrayKeys[] = {
+    // 1. D18, in its order.
+    "filtered", "results", "range", "array", "items", "data", "values",
+    // 2. The other array kinds' arrays.
+    "sliced", "sorted", "flattened", "unique", "chunks", "reversed", "passed", "zipped", "sample",
+    "compacted", "transposed", "result",
+    // 3. Generic carriers.
+    "value", "final_value", "body"};
+
+}  // namespace
 
 ArrayPtr array_input_ptr(const Value& input) {
   if (input.is_array()) return input.array_ptr();
@@ -21,6 +48,8 @@ ArrayPtr array_input_ptr(const Value& input) {
 }
 
 const Array* array_input(const Value& input) { return array_input_ptr(input).get(); }
+
+std::span<const std::string_view> array_input_keys() { return kArrayKeys; }
 
 Value not_an_array(const Value& input) {
   return Value(Object{{"error", Value("input is not an array")},

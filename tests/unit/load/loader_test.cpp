@@ -94,6 +94,79 @@ TEST_SUITE("load") {
     }
   }
 
+  TEST_CASE("a document without nodes is not a workflow") {
+    auto r = json(R"({
+  "name": "my-app",
+  "version": "1.0.0",
+  "scripts": {"test": "jest"}
+})");
+    CHECK_FALSE(r.wf);
+    CHECK(r.errors == 1);
+    CHECK(r.out ==
+          "flow.json:1:1: error[not-a-workflow]: this document is not a workflow: it has no "
+          "\"nodes\" key\n"
+          "  at $\n"
+          "    1 | {\n"
+          "      | ^\n"
+          "  note: it looks like a package.json\n"
+          "  note: a workflow is an object with a \"nodes\" array (and optionally \"edges\" and "
+          "\"workflow_id\")\n");
+    r = load_text("deploy.yaml",
+                  "# the web tier\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n"
+                  "spec:\n  replicas: 2\n");
+    CHECK_FALSE(r.wf);
+    CHECK(r.out ==
+          "deploy.yaml:2:1: error[not-a-workflow]: this document is not a workflow: it has no "
+          "\"nodes\" key\n"
+          "  at $\n"
+          "    2 | apiVersion: apps/v1\n"
+          "      | ^\n"
+          "  note: it looks like a Kubernetes manifest (kind: Deployment)\n"
+          "  note: a workflow is an object with a \"nodes\" array (and optionally \"edges\" and "
+          "\"workflow_id\")\n");
+    r = load_text("ci.yml", "name: CI\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n");
+    CHECK_FALSE(r.wf);
+    CHECK(r.out.find("  note: it looks like a GitHub Actions workflow\n") != std::string::npos);
+    // Nothing recognisable: only the shape of a workflow is explained.
+    r = json(R"({"name": "x", "version": "1.0.0"})");
+    CHECK(r.out ==
+          "flow.json:1:1: error[not-a-workflow]: this document is not a workflow: it has no "
+          "\"nodes\" key\n"
+          "  at $\n"
+          "    1 | {\"name\": \"x\", \"version\": \"1.0.0\"}\n"
+          "      | ^\n"
+          "  note: a workflow is an object with a \"nodes\" array (and optionally \"edges\" and "
+          "\"workflow_id\")\n");
+    // A misspelt key is named instead.
+    r = json(R"({"Nodes": [{"id": "a", "type": "number", "data": {"value": 1}}], "Edges": []})");
+    CHECK_FALSE(r.wf);
+    CHECK(r.out ==
+          "flow.json:1:1: error[not-a-workflow]: this document is not a workflow: it has no "
+          "\"nodes\" key\n"
+          "  at $\n"
+          "    1 | {\"Nodes\": [{\"id\": \"a\", \"type\": \"number\", \"data\": {\"value\": 1}}], "
+          "\"Edges\": []}\n"
+          "      | ^\n"
+          "  note: did you mean 'nodes' instead of 'Nodes'? keys are case-sensitive\n"
+          "  note: did you mean 'edges' instead of 'Edges'? keys are case-sensitive\n");
+    r = load_text("flow.yaml", "node:\n  - id: a\n");
+    CHECK(r.out.find("  note: did you mean 'nodes' instead of 'node'?\n") != std::string::npos);
+  }
+
+  TEST_CASE("a workflow may have no nodes") {
+    // Spec 01 section 1.1: missing nodes means none. A document with any key of
+    // a workflow (or no key at all) is a workflow.
+    for (const char* text :
+         {"{}", R"({"nodes": []})", R"({"edges": []})", R"({"workflow_id": "w", "name": "n"})",
+          R"({"Nodes": [{"id": "n", "type": "number", "data": {"value": 1}}], "edges": []})"}) {
+      INFO(text);
+      const auto r = json(text);
+      CHECK(r.errors == 0);
+      REQUIRE(r.wf);
+      CHECK(r.wf->nodes.empty());
+    }
+  }
+
   TEST_CASE("the document must be an object") {
     auto r = json("null");
     CHECK_FALSE(r.wf);
@@ -214,29 +287,21 @@ TEST_SUITE("load") {
     CHECK(r.wf->nodes[0].index == 2);
     CHECK(r.wf->edges.empty());
     CHECK(r.out ==
-          "flow.json:2:13: error[invalid-node]: failed to unmarshal node: node must be an object, "
-          "got "
-          "null\n"
+          "flow.json:2:13: error[invalid-node]: node must be an object, got null\n"
           "  at $.nodes[0]\n"
           "    2 |   \"nodes\": [null, 3, {\"id\": \"a\", \"type\": \"number\", \"data\": "
           "{\"value\": 1}}],\n"
           "      |             ^^^^\n"
-          "flow.json:2:19: error[invalid-node]: failed to unmarshal node: node must be an object, "
-          "got "
-          "number\n"
+          "flow.json:2:19: error[invalid-node]: node must be an object, got number\n"
           "  at $.nodes[1]\n"
           "    2 |   \"nodes\": [null, 3, {\"id\": \"a\", \"type\": \"number\", \"data\": "
           "{\"value\": 1}}],\n"
           "      |                   ^\n"
-          "flow.json:3:13: error[invalid-edge]: failed to unmarshal edge: edge must be an object, "
-          "got "
-          "null\n"
+          "flow.json:3:13: error[invalid-edge]: edge must be an object, got null\n"
           "  at $.edges[0]\n"
           "    3 |   \"edges\": [null, [\"a\", \"a\"]]\n"
           "      |             ^^^^\n"
-          "flow.json:3:19: error[invalid-edge]: failed to unmarshal edge: edge must be an object, "
-          "got "
-          "array\n"
+          "flow.json:3:19: error[invalid-edge]: edge must be an object, got array\n"
           "  at $.edges[1]\n"
           "    3 |   \"edges\": [null, [\"a\", \"a\"]]\n"
           "      |                   ^^^^^^^^^^\n");
@@ -251,23 +316,19 @@ TEST_SUITE("load") {
     REQUIRE(r.wf);
     CHECK(r.wf->nodes.empty());
     CHECK(r.out ==
-          "flow.json:2:10: error[wrong-type]: failed to unmarshal node: id must be a string, got "
-          "number\n"
+          "flow.json:2:10: error[wrong-type]: node id must be a string, got number\n"
           "  at $.nodes[0].id\n"
           "    2 |   {\"id\": 1, \"type\": \"number\", \"data\": {\"value\": 1}},\n"
           "      |          ^\n"
-          "flow.json:3:23: error[wrong-type]: failed to unmarshal node: type must be a string, got "
-          "array\n"
+          "flow.json:3:23: error[wrong-type]: node type must be a string, got array\n"
           "  at $.nodes[1].type\n"
           "    3 |   {\"id\": \"b\", \"type\": [\"number\"], \"data\": {\"value\": 1}},\n"
           "      |                       ^^^^^^^^^^\n"
-          "flow.json:4:10: error[wrong-type]: failed to unmarshal node: id must be a string, got "
-          "boolean\n"
+          "flow.json:4:10: error[wrong-type]: node id must be a string, got boolean\n"
           "  at $.nodes[2].id\n"
           "    4 |   {\"id\": true, \"type\": false}\n"
           "      |          ^^^^\n"
-          "flow.json:4:24: error[wrong-type]: failed to unmarshal node: type must be a string, got "
-          "boolean\n"
+          "flow.json:4:24: error[wrong-type]: node type must be a string, got boolean\n"
           "  at $.nodes[2].type\n"
           "    4 |   {\"id\": true, \"type\": false}\n"
           "      |                        ^^^^^\n");
@@ -332,18 +393,15 @@ TEST_SUITE("load") {
     REQUIRE(r.wf);
     CHECK(r.wf->nodes.empty());
     CHECK(r.out ==
-          "flow.json:2:41: error[wrong-type]: failed to unmarshal data for node a (type number): "
-          "data must be an object, got array\n"
+          "flow.json:2:41: error[wrong-type]: data of node 'a' must be an object, got array\n"
           "  at $.nodes[0].data\n"
           "    2 |   {\"id\": \"a\", \"type\": \"number\", \"data\": [1]},\n"
           "      |                                         ^^^\n"
-          "flow.json:3:41: error[wrong-type]: failed to unmarshal data for node b (type number): "
-          "data must be an object, got string\n"
+          "flow.json:3:41: error[wrong-type]: data of node 'b' must be an object, got string\n"
           "  at $.nodes[1].data\n"
           "    3 |   {\"id\": \"b\", \"type\": \"number\", \"data\": \"value\"},\n"
           "      |                                         ^^^^^^^\n"
-          "flow.json:4:23: error[wrong-type]: failed to unmarshal data for node c (type ): "
-          "data must be an object, got number\n"
+          "flow.json:4:23: error[wrong-type]: data of node 'c' must be an object, got number\n"
           "  at $.nodes[2].data\n"
           "    4 |   {\"id\": \"c\", \"data\": 7}\n"
           "      |                       ^\n");
@@ -373,13 +431,14 @@ TEST_SUITE("load") {
           "\"edges\": []}\n"
           "      |  ^^^^^^^\n"
           "  note: did you mean 'nodes'? keys are case-sensitive\n");
-    r = json(R"({"EDGES": [], "workflowId": "x", "WORKFLOW_ID": "y"})");
+    r = json(R"({"nodes": [], "EDGES": [], "workflowId": "x", "WORKFLOW_ID": "y"})");
     CHECK(r.errors == 0);
     CHECK(r.out.find("unknown top-level key 'EDGES' is ignored") != std::string::npos);
     CHECK(r.out.find("unknown top-level key 'workflowId' is ignored") != std::string::npos);
     CHECK(r.out.find("unknown top-level key 'WORKFLOW_ID' is ignored") != std::string::npos);
     // Unrelated top-level keys (name, description, editor metadata) are silently ignored.
-    r = json(R"({"name": "n", "description": "d", "viewport": {"zoom": 1}, "version": 2})");
+    r = json(
+        R"({"nodes": [], "name": "n", "description": "d", "viewport": {"zoom": 1}, "version": 2})");
     CHECK(r.out == "");
   }
 
@@ -415,20 +474,15 @@ TEST_SUITE("load") {
     CHECK(e[7].source == "");
     CHECK(e[7].index == 7);
     CHECK(r.out ==
-          "flow.json:10:10: error[wrong-type]: failed to unmarshal edge: id must be a string, got "
-          "number\n"
+          "flow.json:10:10: error[wrong-type]: edge id must be a string, got number\n"
           "  at $.edges[8].id\n"
           "   10 |   {\"id\": 7, \"source\": \"a\", \"target\": \"b\"},\n"
           "      |          ^\n"
-          "flow.json:11:41: error[wrong-type]: failed to unmarshal edge: target must be a string, "
-          "got "
-          "number\n"
+          "flow.json:11:41: error[wrong-type]: edge target must be a string, got number\n"
           "  at $.edges[9].target\n"
           "   11 |   {\"id\": \"e9\", \"source\": \"a\", \"target\": 2, \"sourceHandle\": true}\n"
           "      |                                         ^\n"
-          "flow.json:11:60: error[wrong-type]: failed to unmarshal edge: sourceHandle must be a "
-          "string, "
-          "got boolean\n"
+          "flow.json:11:60: error[wrong-type]: edge sourceHandle must be a string, got boolean\n"
           "  at $.edges[9].sourceHandle\n"
           "   11 |   {\"id\": \"e9\", \"source\": \"a\", \"target\": 2, \"sourceHandle\": true}\n"
           "      |                                                            ^^^^\n");
@@ -498,10 +552,10 @@ TEST_SUITE("load") {
     o.max_payload_size = 0;
     CHECK(json(text, o).out == "");
     // The default limit is 1 MiB.
-    const std::string big = R"({"name": ")" + std::string(1 << 20, 'x') + R"("})";
+    const std::string big = R"({"nodes": [], "name": ")" + std::string(1 << 20, 'x') + R"("})";
     r = json(big);
     CHECK(r.out ==
-          "flow.json: error[payload-too-large]: payload too large: 1048588 bytes (limit: 1048576)\n"
+          "flow.json: error[payload-too-large]: payload too large: 1048601 bytes (limit: 1048576)\n"
           "  note: raise the limit with --max-payload-size BYTES (0 = unlimited)\n");
   }
 

@@ -253,35 +253,29 @@ edges:
 
   TEST_CASE("workflow from yaml: load errors with positions and carets") {
     CHECK(load_yaml("nodes:\n  - id: 1\n    type: number\n") ==
-          "flow.yaml:2:9: error[wrong-type]: failed to unmarshal node: id must be a string, got "
-          "number\n"
+          "flow.yaml:2:9: error[wrong-type]: node id must be a string, got number\n"
           "  at $.nodes[0].id\n"
           "    2 |   - id: 1\n"
           "      |         ^\n");
-    CHECK(
-        load_yaml("nodes:\n  - ~\n  - {id: a, data: [1, 2]}\n") ==
-        "flow.yaml:2:5: error[invalid-node]: failed to unmarshal node: node must be an object, got "
-        "null\n"
-        "  at $.nodes[0]\n"
-        "    2 |   - ~\n"
-        "      |     ^\n"
-        "flow.yaml:3:19: error[wrong-type]: failed to unmarshal data for node a (type ): data must "
-        "be an object, got array\n"
-        "  at $.nodes[1].data\n"
-        "    3 |   - {id: a, data: [1, 2]}\n"
-        "      |                   ^^^^^^\n");
-    CHECK(
-        load_yaml("workflow_id: [x]\nedges:\n  - {source: a, target: {b: 1}}\n") ==
-        "flow.yaml:1:14: error[wrong-type]: workflow_id must be a string, got array\n"
-        "  at $.workflow_id\n"
-        "    1 | workflow_id: [x]\n"
-        "      |              ^^^\n"
-        "flow.yaml:3:25: error[wrong-type]: failed to unmarshal edge: target must be a string, got "
-        "object\n"
-        "  at $.edges[0].target\n"
-        "    3 |   - {source: a, target: {b: 1}}\n"
-        "      |                         ^^^^^^\n");
-    CHECK(load_yaml("Nodes: []\n") ==
+    CHECK(load_yaml("nodes:\n  - ~\n  - {id: a, data: [1, 2]}\n") ==
+          "flow.yaml:2:5: error[invalid-node]: node must be an object, got null\n"
+          "  at $.nodes[0]\n"
+          "    2 |   - ~\n"
+          "      |     ^\n"
+          "flow.yaml:3:19: error[wrong-type]: data of node 'a' must be an object, got array\n"
+          "  at $.nodes[1].data\n"
+          "    3 |   - {id: a, data: [1, 2]}\n"
+          "      |                   ^^^^^^\n");
+    CHECK(load_yaml("workflow_id: [x]\nedges:\n  - {source: a, target: {b: 1}}\n") ==
+          "flow.yaml:1:14: error[wrong-type]: workflow_id must be a string, got array\n"
+          "  at $.workflow_id\n"
+          "    1 | workflow_id: [x]\n"
+          "      |              ^^^\n"
+          "flow.yaml:3:25: error[wrong-type]: edge target must be a string, got object\n"
+          "  at $.edges[0].target\n"
+          "    3 |   - {source: a, target: {b: 1}}\n"
+          "      |                         ^^^^^^\n");
+    CHECK(load_yaml("Nodes: []\nedges: []\n") ==
           "flow.yaml:1:1: warning[unknown-key]: unknown top-level key 'Nodes' is ignored\n"
           "  at $.Nodes\n"
           "    1 | Nodes: []\n"
@@ -326,18 +320,15 @@ edges:
           "    1 | workflow_id: 12 # a comment\n"
           "      |              ^^\n");
     CHECK(load_yaml("edges:\n  - {source: a, target: b, sourceHandle: 12}\n") ==
-          "flow.yaml:2:42: error[wrong-type]: failed to unmarshal edge: sourceHandle must be a "
-          "string, got number\n"
+          "flow.yaml:2:42: error[wrong-type]: edge sourceHandle must be a string, got number\n"
           "  at $.edges[0].sourceHandle\n"
           "    2 |   - {source: a, target: b, sourceHandle: 12}\n"
           "      |                                          ^^\n");
-    CHECK(
-        load_yaml("edges:\n  - [source, a]\n") ==
-        "flow.yaml:2:5: error[invalid-edge]: failed to unmarshal edge: edge must be an object, got "
-        "array\n"
-        "  at $.edges[0]\n"
-        "    2 |   - [source, a]\n"
-        "      |     ^^^^^^^^^^^\n");
+    CHECK(load_yaml("edges:\n  - [source, a]\n") ==
+          "flow.yaml:2:5: error[invalid-edge]: edge must be an object, got array\n"
+          "  at $.edges[0]\n"
+          "    2 |   - [source, a]\n"
+          "      |     ^^^^^^^^^^^\n");
   }
 
   TEST_CASE("workflow from yaml: parse errors name the file position") {

@@ -218,8 +218,11 @@ TEST_SUITE("nodes.array") {
           R"({"sliced":[2,3],"input_count":5,"output_count":2,"start":1,"end":3})");
     CHECK(result_of("slice", R"({"start":0,"length":-2})", five) ==
           R"({"sliced":[1,2,3],"input_count":5,"output_count":3,"start":0,"end":3})");
-    CHECK(result_of("slice", R"({"start":1.9,"end":"3"})", five) ==
+    CHECK(result_of("slice", R"({"start":1.9})", five) ==
           R"({"sliced":[2,3,4,5],"input_count":5,"output_count":4,"start":1,"end":5})");
+    // A number written as a string would silently mean the default (D17).
+    CHECK(nodes::testing::check_node("slice", R"({"start":1,"end":"3"})").errors() ==
+          nodes::testing::expected("slice", {"end must be a number, got string"}));
     CHECK(result_of("slice", R"({"start":4,"end":1})", five) ==
           R"({"sliced":[],"input_count":5,"output_count":0,"start":1,"end":1})");
     CHECK(result_of("slice", R"({"start":-1e300,"end":1e300})", five) ==
@@ -253,8 +256,11 @@ TEST_SUITE("nodes.array") {
     // Number against string compares text: "10" < "9".
     CHECK(result_of("sort", "{}", R"(["9",10])") ==
           R"({"sorted":[10,"9"],"count":2,"field":"","order":"asc"})");
-    CHECK(result_of("sort", R"({"order":"foo"})", "[]") ==
-          R"({"sorted":[],"count":0,"field":"","order":"foo"})");
+    CHECK(result_of("sort", R"({"order":"DESC"})", "[1,2]") ==
+          R"({"sorted":[2,1],"count":2,"field":"","order":"desc"})");
+    // Any other order would silently sort ascending (D17).
+    CHECK(nodes::testing::check_node("sort", R"({"order":"foo"})").errors() ==
+          nodes::testing::expected("sort", {"order: 'foo' is not one of asc, desc"}));
   }
 
   TEST_CASE("sort: large inputs stay stable, and a non-transitive mix never crashes") {
@@ -372,8 +378,8 @@ TEST_SUITE("nodes.array") {
   TEST_CASE("chunk splits into runs of size") {
     CHECK(result_of("chunk", R"({"size":2})", "[1,2,3,4,5]") ==
           R"({"chunks":[[1,2],[3,4],[5]],"input_count":5,"chunk_count":3,"chunk_size":2})");
-    CHECK(result_of("chunk", R"({"size":"3"})", "[1,2,3,4,5]") ==
-          R"({"chunks":[[1,2,3,4,5]],"input_count":5,"chunk_count":1,"chunk_size":10})");
+    CHECK(nodes::testing::check_node("chunk", R"({"size":"3"})").errors() ==
+          nodes::testing::expected("chunk", {"size must be a number, got string"}));
     CHECK(result_of("chunk", R"({"size":2.9})", "[]") ==
           R"({"chunks":[],"input_count":0,"chunk_count":0,"chunk_size":2})");
     CHECK(result_of("chunk", R"({"size":1e300})", "[1,2]") ==
@@ -432,8 +438,8 @@ TEST_SUITE("nodes.array") {
           R"({"sample":[1,2],"input_count":4,"output_count":2,"method":"first"})");
     CHECK(result_of("sample", R"({"count":9,"method":"last"})", "[1,2]") ==
           R"({"sample":[1,2],"input_count":2,"output_count":2,"method":"last"})");
-    CHECK(result_of("sample", R"({"count":"2"})", "[]") ==
-          R"({"sample":[],"input_count":0,"output_count":0,"method":"random"})");
+    CHECK(nodes::testing::check_node("sample", R"({"count":"2"})").errors() ==
+          nodes::testing::expected("sample", {"count must be a number, got string"}));
     CHECK(error_of("sample", R"({"count":0})", "[1]") ==
           "error executing node n: sample count must be greater than 0, got 0");
     CHECK(error_of("sample", R"({"count":1,"method":"Random"})", "[1]") ==
@@ -476,9 +482,10 @@ TEST_SUITE("nodes.array") {
           R"({"range":[1,2,3,4,5],"count":5,"start":1,"end":5,"step":1})");
     CHECK(result_of("range", R"({"start":10,"end":0,"step":-5})", "") ==
           R"({"range":[10,5,0],"count":3,"start":10,"end":0,"step":-5})");
-    CHECK(result_of("range", R"({"start":"a","end":"b","step":"c"})", "")
-              .starts_with(
-                  R"({"range":[0,1,2,3,4,5,6,7,8,9,10],"count":11,"start":0,"end":10,"step":1})"));
+    CHECK(nodes::testing::check_node("range", R"({"start":"a","end":"b","step":"c"})").errors() ==
+          nodes::testing::expected(
+              "range", {"start must be a number, got string", "end must be a number, got string",
+                        "step must be a number, got string"}));
     CHECK(result_of("range", R"({"start":0,"end":1,"step":0.1})", "")
               .find("0.7999999999999999,0.8999999999999999,0.9999999999999999]") !=
           std::string::npos);

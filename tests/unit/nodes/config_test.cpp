@@ -102,7 +102,7 @@ TEST_SUITE("nodes") {
               .errors() ==
           expected("context_variable", {"missing required field: context_values or context_name"}));
     CHECK(check_node("text_input", R"({"text": ""})").errors().empty());
-    CHECK(check_node("variable", R"({"var_name": "", "var_op": "get"})").errors().empty());
+    CHECK(check_node("variable", R"({"var_name": "", "var_op": "set"})").errors().empty());
     CHECK(check_node("cache", R"({"cache_op": "get", "cache_key": ""})").errors().empty());
     CHECK(check_node("context_constant", R"({"context_name": "", "context_value": 1})")
               .errors()
@@ -360,13 +360,7 @@ TEST_SUITE("nodes") {
   }
 
   TEST_CASE("keys typed any accept every JSON value") {
-    for (const char* data :
-         {R"({"start": "a", "end": "b", "step": "c"})", R"({"start": [1], "end": {"x": 1}})"}) {
-      CHECK(check_node("range", data).errors().empty());
-    }
-    CHECK(check_node("chunk", R"({"size": "3"})").errors().empty());
-    CHECK(check_node("sample", R"({"count": "2", "method": "last"})").errors().empty());
-    CHECK(check_node("slice", R"({"start": 1.9, "end": "3", "length": null})").errors().empty());
+    CHECK(check_node("slice", R"({"start": 1.9, "end": 3, "length": null})").errors().empty());
     CHECK(check_node("zip", R"({"arrays": [[1, 2], "x", [3]], "fill_missing": {"a": 1}})")
               .errors()
               .empty());
@@ -375,6 +369,42 @@ TEST_SUITE("nodes") {
               .empty());
     CHECK(check_node("schema_validator", R"({"schema": true})").errors().empty());
     CHECK(check_node("try_catch", R"({"fallback_value": [1, {"a": null}]})").errors().empty());
+  }
+
+  TEST_CASE("a number the reference would silently replace by the default is an error (D17)") {
+    // The reference types these keys *any* and runs with the default for a
+    // non-number (spec 03-control §0.1): `end: "ten"` would mean 10.
+    const auto r = check_node("range", R"({"start": 1, "end": "ten"})");
+    CHECK(r.errors() == expected("range", {"end must be a number, got string"}));
+    CHECK(r.compiled == nullptr);
+    const auto& d = r.first();
+    CHECK(d.code == "wrong-type");
+    CHECK_FALSE(d.deferred);
+    CHECK(d.notes.empty());
+    CHECK(d.where.json_path == "$.nodes[0].data.end");
+    CHECK(d.where.line == 1);
+    CHECK(d.where.column == 69);
+    // A number written as a string: an error too (the reference would not
+    // read it as 3), with the fix as a note.
+    const auto quoted = check_node("range", R"({"start": 1, "end": "3"})");
+    CHECK(quoted.errors() == expected("range", {"end must be a number, got string"}));
+    CHECK(quoted.first().notes == Strings{"write the number without quotes: end: 3"});
+    CHECK(
+        check_node("range", R"({"start": [1], "end": {"x": 1}, "step": true})").errors() ==
+        expected("range", {"start must be a number, got array", "end must be a number, got object",
+                           "step must be a number, got boolean"}));
+    CHECK(check_node("chunk", R"({"size": "3"})").errors() ==
+          expected("chunk", {"size must be a number, got string"}));
+    CHECK(check_node("sample", R"({"count": "2", "method": "last"})").errors() ==
+          expected("sample", {"count must be a number, got string"}));
+    CHECK(check_node("slice", R"({"length": "x"})").errors() ==
+          expected("slice", {"length must be a number, got string"}));
+    CHECK(check_node("counter", R"({"counter_op": "get", "initial_value": "5"})").errors() ==
+          expected("counter", {"initial_value must be a number, got string"}));
+    // Not numbers in the first place: these stay free.
+    CHECK(check_node("range", R"({"start": 1, "end": 3, "step": null})").errors().empty());
+    CHECK(
+        check_node("counter", R"({"counter_op": "get", "initial_value": null})").errors().empty());
   }
 
   TEST_CASE("context entries: an unsupported or missing type is a load error (01 §6.3)") {
@@ -394,12 +424,32 @@ TEST_SUITE("nodes") {
           expected("context_constant",
                    {"context_constant node: error converting x (Number): unsupported type "
                     "\"Number\""}));
-    for (const char* type :
-         {"string", "number", "boolean", "time_string", "epoch_second", "epoch_ms", "null"}) {
-      INFO(std::string(type));
+    const auto& d = r.first();
+    CHECK(d.where.json_path == "$.nodes[0].data.context_values[1]");
+    CHECK(d.notes == Strings{"type must be one of string, number, boolean, time_string, "
+                             "epoch_second, epoch_ms, null"});
+    const auto& c = r.diags.all().at(1);
+    CHECK(c.where.json_path == "$.nodes[0].data.context_values[2].type");
+    CHECK(c.notes == Strings{"type must be one of string, number, boolean, time_string, "
+                             "epoch_second, epoch_ms, null"});
+    CHECK(check_node("context_constant",
+                     R"({"context_values": [{"name": "x", "value": 1, "type": "Number"}]})")
+              .first()
+              .notes == Strings{"did you mean 'number'?",
+                                "type must be one of string, number, boolean, time_string, "
+                                "epoch_second, epoch_ms, null"});
+    for (const auto& [type, value] :
+         std::vector<std::pair<std::string, std::string>>{{"string", "1"},
+                                                          {"number", "1"},
+                                                          {"boolean", "1"},
+                                                          {"time_string", "2024-01-15T10:30:00Z"},
+                                                          {"epoch_second", "1"},
+                                                          {"epoch_ms", "1"},
+                                                          {"null", "1"}}) {
+      INFO(type);
       const auto data = fmt::format(
-          R"({{"context_values": [{{"name": "x", "value": "1", "type": "{}"}}]}})", type);
-      CHECK(check_node("context_constant", data).errors().empty());
+          R"({{"context_values": [{{"name": "x", "value": "{}", "type": "{}"}}]}})", value, type);
+      CHECK(check_node("context_constant", data).diags.empty());
     }
   }
 
@@ -423,102 +473,287 @@ TEST_SUITE("nodes") {
         expected("http", {"headers: invalid header name 'Bad Name'"}));
   }
 
-  TEST_CASE("configuration certain to fail when the node runs is a warning (D17)") {
-    struct WarnCase {
+  TEST_CASE("configuration certain to fail when the node runs is a deferred error (D17)") {
+    struct FailCase {
       const char* type;
       const char* data;
       const char* cause;
+      const char* path;  ///< where it is reported
     };
-    const WarnCase cases[] = {
-        {"operation", R"({"op": "modulo"})", "unknown operation: modulo"},
-        {"text_operation", R"({"text_op": "trim"})", "unknown text operation: trim"},
-        {"text_operation", R"({"text_op": "repeat"})", "repeat operation requires repeat_n field"},
+    const FailCase cases[] = {
+        {"text_operation", R"({"text_op": "repeat"})", "repeat operation requires repeat_n field",
+         "$.nodes[0].data.text_op"},
         {"text_operation", R"({"text_op": "repeat", "repeat_n": -2})",
-         "repeat_n must be non-negative, got -2"},
-        {"variable", R"({"var_name": "x", "var_op": "put"})",
-         "unsupported variable operation: put (use 'get' or 'set')"},
-        {"counter", R"({"counter_op": "double"})",
-         "unsupported counter operation: double (use increment, decrement, reset, or get)"},
-        {"cache", R"({"cache_op": "purge", "cache_key": "k"})",
-         "unsupported cache operation: purge (use get, set, or delete)"},
-        {"cache", R"({"cache_op": "set", "cache_key": "k", "ttl": "soon"})",
-         "invalid TTL format: invalid duration format: soon (use formats like '5s', '10m', '1h')"},
-        {"transform", R"({"transform_type": "invert"})", "unsupported transform type: invert"},
-        {"parse", R"({"input_type": "toml"})",
-         "unsupported input type: TOML (supported: AUTO, JSON, CSV, TSV, YAML, XML)"},
-        {"parse", R"({"input_type": ""})",
-         "unsupported input type:  (supported: AUTO, JSON, CSV, TSV, YAML, XML)"},
-        {"format", R"({"output_type": "xml"})",
-         "unsupported output type: XML (supported: JSON, CSV, TSV)"},
-        {"join", R"({"join_strategy": "race"})",
-         "unsupported join strategy: race (use all, any, or first)"},
-        {"delay", R"({"duration": "1d"})",
-         "invalid duration format: invalid duration format: 1d (use formats like '5s', '10m', "
-         "'1h')"},
-        {"rate_limiter", R"({"max_requests": 1, "per_duration": "x"})",
-         "invalid per_duration format: invalid duration format: x (use formats like '5s', '10m', "
-         "'1h')"},
-        {"rate_limiter", R"({"max_requests": 1, "per_duration": "1s", "strategy": "token_bucket"})",
-         "unsupported rate limit strategy: token_bucket (only fixed_window supported)"},
+         "repeat_n must be non-negative, got -2", "$.nodes[0].data.repeat_n"},
         {"rate_limiter", R"({"max_requests": 0, "per_duration": "1s"})",
-         "max_requests must be positive"},
+         "max_requests must be positive", "$.nodes[0].data.max_requests"},
         {"throttle", R"({"requests_per_second": -1.5})",
-         "requests_per_second must be positive, got -1.500000"},
-        {"timeout", R"({"timeout": "abc"})", "invalid timeout duration: abc"},
-        {"range", R"({"start": 0, "end": 5, "step": 0})", "range step cannot be 0"},
+         "requests_per_second must be positive, got -1.500000",
+         "$.nodes[0].data.requests_per_second"},
+        {"range", R"({"start": 0, "end": 5, "step": 0})", "range step cannot be 0", "$.nodes[0]"},
         {"range", R"({"start": 5, "end": 1})",
-         "range with positive step requires start <= end, got start=5 end=1"},
+         "range with positive step requires start <= end, got start=5 end=1", "$.nodes[0]"},
         {"range", R"({"start": 0.5, "end": 3, "step": -1})",
-         "range with negative step requires start >= end, got start=0.5 end=3"},
+         "range with negative step requires start >= end, got start=0.5 end=3", "$.nodes[0]"},
         {"range", R"({"start": 1, "end": 10000})",
-         "range would generate more than 10000 items, adjust start/end/step"},
+         "range would generate more than 10000 items, adjust start/end/step", "$.nodes[0]"},
         {"schema_validator", R"({"schema": "object"})",
-         "schema validation failed: schema is invalid"},
+         "schema validation failed: schema is invalid", "$.nodes[0].data.schema"},
         {"context_constant", R"({"context_name": "x"})",
-         "context_constant node missing context_value"},
+         "context_constant node missing context_value", "$.nodes[0].data.context_name"},
     };
     for (const auto& c : cases) {
       const std::string what = std::string(c.type) + " " + c.data;
       INFO(what);
       const auto r = check_node(c.type, c.data);
-      CHECK(r.errors().empty());
-      CHECK(r.compiled != nullptr);
-      CHECK(r.warnings() ==
+      CHECK(r.errors() ==
             Strings{fmt::format("node n (type {}) will fail when it runs: {}", c.type, c.cause)});
-      if (!r.warnings().empty()) CHECK(r.first(Severity::Warning).code == "fails-when-run");
+      CHECK(r.warnings().empty());
+      // Deferred: the workflow still compiles, so `execute` runs it (D6).
+      CHECK(r.compiled != nullptr);
+      CHECK(r.diags.blocking_error_count() == 0);
+      if (r.errors().empty()) continue;
+      CHECK(r.first().code == "fails-when-run");
+      CHECK(r.first().deferred);
+      CHECK(r.first().where.json_path == c.path);
     }
     // Not certain: these fail only for some inputs, or never.
-    CHECK(check_node("range", R"({"start": 1, "end": 9999})").warnings().empty());
-    CHECK(check_node("accumulator", R"({"accum_op": "median"})").warnings().empty());
-    CHECK(check_node("group_by", R"({"field": "k", "aggregate": "median"})").warnings().empty());
-    CHECK(check_node("sample", R"({"count": 0, "method": "middle"})").warnings().empty());
-    CHECK(check_node("chunk", R"({"size": 0})").warnings().empty());
+    CHECK(check_node("range", R"({"start": 1, "end": 9999})").diags.empty());
+    CHECK(check_node("chunk", R"({"size": 0})").diags.empty());
+    CHECK(check_node("sample", R"({"count": 0, "method": "last"})").diags.empty());
     CHECK(check_node("cache", R"({"cache_op": "get", "cache_key": "k", "ttl": "soon"})")
-              .warnings()
-              .empty());
-    CHECK(check_node("retry", R"({"initial_delay": "soon", "backoff_strategy": "random"})")
-              .warnings()
-              .empty());
+              .diags.empty());
   }
 
-  TEST_CASE("an unknown option value gets a did-you-mean note") {
+  TEST_CASE("an unknown option value is a deferred error listing the values (D17)") {
+    struct OptionCase {
+      const char* type;
+      const char* data;
+      const char* key;
+      const char* detail;  ///< after "node n (type <type>): "
+      const char* run;     ///< the note on what the node does when it runs
+    };
+    const OptionCase cases[] = {
+        {"operation", R"({"op": "plus"})", "op",
+         "op: 'plus' is not one of add, subtract, multiply, divide",
+         "when it runs, the node fails with: unknown operation: plus"},
+        {"text_operation", R"({"text_op": "upcase"})", "text_op",
+         "text_op: 'upcase' is not one of uppercase, lowercase, titlecase, camelcase, inversecase, "
+         "concat, repeat",
+         "when it runs, the node fails with: unknown text operation: upcase"},
+        {"variable", R"({"var_name": "x", "var_op": "put"})", "var_op",
+         "var_op: 'put' is not one of get, set",
+         "when it runs, the node fails with: unsupported variable operation: put (use 'get' or "
+         "'set')"},
+        {"counter", R"({"counter_op": "double"})", "counter_op",
+         "counter_op: 'double' is not one of increment, decrement, reset, get",
+         "when it runs, the node fails with: unsupported counter operation: double (use "
+         "increment, decrement, reset, or get)"},
+        {"cache", R"({"cache_op": "purge", "cache_key": "k"})", "cache_op",
+         "cache_op: 'purge' is not one of get, set, delete",
+         "when it runs, the node fails with: unsupported cache operation: purge (use get, set, or "
+         "delete)"},
+        {"accumulator", R"({"accum_op": "median"})", "accum_op",
+         "accum_op: 'median' is not one of sum, product, concat, array, count",
+         "when it receives an input, the node fails with: unsupported accumulator operation: "
+         "median"},
+        {"transform", R"({"transform_type": "invert"})", "transform_type",
+         "transform_type: 'invert' is not one of to_array, to_object, flatten, keys, values",
+         "when it runs, the node fails with: unsupported transform type: invert"},
+        {"parse", R"({"input_type": "toml"})", "input_type",
+         "input_type: 'toml' is not one of AUTO, JSON, CSV, TSV, YAML, XML",
+         "when it runs, the node fails with: unsupported input type: TOML (supported: AUTO, JSON, "
+         "CSV, TSV, YAML, XML)"},
+        {"parse", R"({"input_type": ""})", "input_type",
+         "input_type: '' is not one of AUTO, JSON, CSV, TSV, YAML, XML",
+         "when it runs, the node fails with: unsupported input type:  (supported: AUTO, JSON, "
+         "CSV, TSV, YAML, XML)"},
+        {"format", R"({"output_type": "xml"})", "output_type",
+         "output_type: 'xml' is not one of JSON, CSV, TSV",
+         "when it runs, the node fails with: unsupported output type: XML (supported: JSON, CSV, "
+         "TSV)"},
+        {"join", R"({"join_strategy": "race"})", "join_strategy",
+         "join_strategy: 'race' is not one of all, any, first",
+         "when it runs, the node fails with: unsupported join strategy: race (use all, any, or "
+         "first)"},
+        {"rate_limiter", R"({"max_requests": 1, "per_duration": "1s", "strategy": "token_bucket"})",
+         "strategy", "strategy: 'token_bucket' is not one of fixed_window",
+         "when it runs, the node fails with: unsupported rate limit strategy: token_bucket (only "
+         "fixed_window supported)"},
+        {"group_by", R"({"field": "k", "aggregate": "total"})", "aggregate",
+         "aggregate: 'total' is not one of count, sum, avg, min, max, values",
+         "when its input is an array, the node fails with: unknown aggregate function: total"},
+        {"sample", R"({"count": 1, "method": "middle"})", "method",
+         "method: 'middle' is not one of random, first, last",
+         "when its input is an array, the node fails with: unknown sample method: middle (must be "
+         "'random', 'first', or 'last')"},
+    };
+    for (const auto& c : cases) {
+      const std::string what = std::string(c.type) + " " + c.data;
+      INFO(what);
+      const auto r = check_node(c.type, c.data);
+      REQUIRE(r.errors().size() == 1);
+      const auto& d = r.first();
+      CHECK(d.message == fmt::format("node n (type {}): {}", c.type, c.detail));
+      CHECK(d.code == "unknown-option");
+      CHECK(d.deferred);
+      CHECK(d.notes == Strings{c.run});
+      CHECK(d.where.json_path == std::string("$.nodes[0].data.") + c.key);
+      CHECK(r.compiled != nullptr);
+      CHECK(r.warnings().empty());
+    }
+  }
+
+  TEST_CASE("an unknown option value gets a did-you-mean note and is located at the value") {
     const auto r = check_node("operation", R"({"op": "ad"})");
-    REQUIRE(r.warnings().size() == 1);
-    CHECK(r.first(Severity::Warning).notes == Strings{"did you mean 'add'?"});
-    CHECK(r.first(Severity::Warning).where.json_path == "$.nodes[0].data.op");
+    REQUIRE(r.errors().size() == 1);
+    const auto& d = r.first();
+    CHECK(d.message ==
+          "node n (type operation): op: 'ad' is not one of add, subtract, multiply, "
+          "divide");
+    CHECK(d.notes == Strings{"did you mean 'add'?",
+                             "when it runs, the node fails with: unknown operation: ad"});
+    CHECK(d.where.json_path == "$.nodes[0].data.op");
+    CHECK(d.where.line == 1);
+    CHECK(d.where.column == 60);
+    CHECK(d.where.length == 4);
+    // Options matched case-insensitively suggest the table's spelling.
+    CHECK(check_node("parse", R"({"input_type": "jsn"})").first().notes.front() ==
+          "did you mean 'JSON'?");
+    CHECK(check_node("text_operation", R"({"text_op": "upper_case"})").first().notes.front() ==
+          "did you mean 'uppercase'?");
+    CHECK(check_node("accumulator", R"({"accum_op": "summ"})").first().notes.front() ==
+          "did you mean 'sum'?");
   }
 
-  TEST_CASE("keys the kind knows are queried, so near-misses are flagged") {
+  TEST_CASE("an option the reference would silently replace is an ordinary error (D17)") {
+    struct RejectCase {
+      const char* type;
+      const char* data;
+      const char* detail;  ///< after the load-error prefix
+      Strings notes;
+    };
+    const RejectCase cases[] = {
+        {"sort",
+         R"({"order": "descending"})",
+         "order: 'descending' is not one of asc, desc",
+         {"the Go engine silently sorts in ascending order for any other value"}},
+        {"retry",
+         R"({"backoff_strategy": "linaer"})",
+         "backoff_strategy: 'linaer' is not one of exponential, linear, constant",
+         {"did you mean 'linear'?", "the Go engine backs off as 'constant' for any other value"}},
+        {"retry",
+         R"({"initial_delay": "soon"})",
+         "initial_delay: 'soon' is not a duration",
+         {"write a number with a unit (ns, us, ms, s, m, h), e.g. 500ms, 1.5s, 2m, 1h30m; a bare "
+          "integer means milliseconds",
+          "the Go engine silently waits the default 1s instead"}},
+        {"retry",
+         R"({"max_delay": "1 minute"})",
+         "max_delay: '1 minute' is not a duration",
+         {"write a number with a unit (ns, us, ms, s, m, h), e.g. 500ms, 1.5s, 2m, 1h30m; a bare "
+          "integer means milliseconds",
+          "the Go engine silently caps delays at the default 30s instead"}},
+        {"timeout",
+         R"({"timeout": "1s", "timeout_action": "eror"})",
+         "timeout_action: 'eror' is not one of error, continue, continue_with_partial",
+         {"did you mean 'error'?",
+          "the Go engine continues with a partial result for any value but 'error'"}},
+    };
+    for (const auto& c : cases) {
+      const std::string what = std::string(c.type) + " " + c.data;
+      INFO(what);
+      const auto r = check_node(c.type, c.data);
+      CHECK(r.errors() == expected(c.type, {c.detail}));
+      CHECK(r.compiled == nullptr);
+      if (r.errors().empty()) continue;
+      CHECK_FALSE(r.first().deferred);
+      CHECK(r.first().notes == c.notes);
+    }
+    const auto delimiter = check_node("format", R"({"output_type": "csv", "delimiter": ";x"})");
+    CHECK(delimiter.errors() == expected("format", {"delimiter: ';x' is not a single character"}));
+    CHECK(delimiter.first().notes ==
+          Strings{"the Go engine silently uses only its first character, ';'"});
+    CHECK(delimiter.first().where.json_path == "$.nodes[0].data.delimiter");
+    CHECK(check_node("format", R"({"output_type": "JSON", "delimiter": ";x"})").diags.empty());
+    CHECK(check_node("format", R"({"output_type": "CSV", "delimiter": "é"})").diags.empty());
+    CHECK(check_node("sort", R"({"order": "DESC"})").diags.empty());
+    CHECK(check_node("timeout", R"({"timeout": "1s", "timeout_action": "continue_with_partial"})")
+              .diags.empty());
+    CHECK(check_node("retry", R"({"backoff_strategy": "linear", "initial_delay": "1500"})")
+              .diags.empty());
+  }
+
+  TEST_CASE("a duration that does not parse fails the node that uses it (D17)") {
+    struct DurationCase {
+      const char* type;
+      const char* data;
+      const char* key;
+      const char* text;
+      const char* run;
+    };
+    const DurationCase cases[] = {
+        {"timeout", R"({"timeout": "one second"})", "timeout", "one second",
+         "invalid timeout duration: one second"},
+        {"delay", R"({"duration": "1d"})", "duration", "1d",
+         "invalid duration format: invalid duration format: 1d (use formats like '5s', '10m', "
+         "'1h')"},
+        {"cache", R"({"cache_op": "set", "cache_key": "k", "ttl": "soon"})", "ttl", "soon",
+         "invalid TTL format: invalid duration format: soon (use formats like '5s', '10m', '1h')"},
+        {"rate_limiter", R"({"max_requests": 1, "per_duration": "x"})", "per_duration", "x",
+         "invalid per_duration format: invalid duration format: x (use formats like '5s', '10m', "
+         "'1h')"},
+    };
+    for (const auto& c : cases) {
+      const std::string what = std::string(c.type) + " " + c.data;
+      INFO(what);
+      const auto r = check_node(c.type, c.data);
+      REQUIRE(r.errors().size() == 1);
+      const auto& d = r.first();
+      CHECK(d.message ==
+            fmt::format("node n (type {}): {}: '{}' is not a duration", c.type, c.key, c.text));
+      CHECK(d.code == "invalid-duration");
+      CHECK(d.deferred);
+      CHECK(d.notes ==
+            Strings{"write a number with a unit (ns, us, ms, s, m, h), e.g. 500ms, 1.5s, 2m, "
+                    "1h30m; a bare integer means milliseconds",
+                    std::string("when it runs, the node fails with: ") + c.run});
+      CHECK(d.where.json_path == std::string("$.nodes[0].data.") + c.key);
+    }
+  }
+
+  TEST_CASE("unknown data keys are ignored, with a warning") {
+    // A near-miss of a key the kind reads.
     const auto r = check_node("cache", R"({"cache_op": "get", "cache_key": "k", "tll": "5s"})");
     CHECK(r.errors().empty());
-    REQUIRE(r.warnings().size() == 1);
+    CHECK(r.warnings() ==
+          Strings{"unknown key 'tll' in the data of node n (type cache) is ignored"});
     CHECK(r.first(Severity::Warning).code == "unknown-key");
     CHECK(r.first(Severity::Warning).notes == Strings{"did you mean 'ttl'?"});
-    // Ignored keys the reference accepts are known too.
-    CHECK(check_node("join", R"({"join_strategy": "all", "timeout": "5s"})").warnings().empty());
-    CHECK(check_node("variable", R"({"var_name": "x", "var_op": "get", "scope": "run"})")
-              .warnings()
-              .empty());
+    // Any other key: the note lists the keys the kind reads.
+    const auto p = check_node("parse", R"({"format": "JSON"})");
+    CHECK(p.errors().empty());
+    CHECK(p.warnings() ==
+          Strings{"unknown key 'format' in the data of node n (type parse) is ignored"});
+    const auto& w = p.first(Severity::Warning);
+    CHECK(w.notes == Strings{"a parse node reads: input_type"});
+    CHECK(w.where.json_path == "$.nodes[0].data.format");
+    CHECK(w.where.line == 1);
+    CHECK(w.where.column == 50);
+    CHECK(w.where.length == 8);
+    CHECK(check_node("reverse", R"({"order": "desc"})").first(Severity::Warning).notes ==
+          Strings{"a reverse node reads no data keys"});
+    // Keys the editor writes, and keys the reference accepts and ignores.
+    CHECK(check_node("number", R"({"value": 1, "label": "n", "_executionData": {"x": 1}})")
+              .diags.empty());
+    CHECK(check_node("join", R"({"join_strategy": "all", "timeout": "5s"})").diags.empty());
+    CHECK(check_node("variable", R"({"var_name": "x", "var_op": "set", "scope": "run"})")
+              .diags.empty());
+    // After an error not every key was read: only near-misses are reported.
+    const auto e = check_node("number", R"({"vlue": 3, "other": 1})");
+    CHECK(e.errors() == expected("number", {"missing required field: value"}));
+    CHECK(e.warnings() ==
+          Strings{"unknown key 'vlue' in the data of node n (type number) is ignored"});
   }
 
   TEST_CASE("errors in several nodes are all reported, in document order") {

@@ -266,7 +266,7 @@ TEST_CASE("counter: initial_value overwrites on every execution") {
   auto r = run(R"({"nodes": [
       {"id": "c1", "type": "counter", "data": {"counter_op": "increment", "delta": 2.5}},
       {"id": "c2", "type": "counter", "data": {"counter_op": "decrement", "initial_value": 10}},
-      {"id": "c3", "type": "counter", "data": {"counter_op": "get", "initial_value": "5"}},
+      {"id": "c3", "type": "counter", "data": {"counter_op": "get", "initial_value": null}},
       {"id": "c4", "type": "counter", "data": {"counter_op": "reset", "initial_value": 7}}],
       "edges": [{"source": "c1", "target": "c2"}, {"source": "c2", "target": "c3"},
                 {"source": "c3", "target": "c4"}]})");

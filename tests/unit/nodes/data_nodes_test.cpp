@@ -187,8 +187,8 @@ TEST_SUITE("nodes") {
     CHECK(formatted(R"({"output_type": "CSV", "include_headers": false})",
                     R"({"a": " lead", "b": "q\"uote", "c": "\\.", "d": [1, "<a>"], "e": null})") ==
           "\" lead\",\"q\"\"uote\",\"\\.\",\"[1,\"\"\\u003ca\\u003e\"\"]\",\n");
-    CHECK(formatted(R"({"output_type": "csv", "delimiter": ";x"})",
-                    R"([{"a": "1;2", "b": 0.1}])") == "a;b\n\"1;2\";0.1\n");
+    CHECK(formatted(R"({"output_type": "csv", "delimiter": ";"})", R"([{"a": "1;2", "b": 0.1}])") ==
+          "a;b\n\"1;2\";0.1\n");
     CHECK(formatted(R"({"output_type": "TSV"})", R"([{"a": "x\ty", "b": 1e-7}])") ==
           "a\tb\n\"x\ty\"\t1e-7\n");
     CHECK(formatted(R"({"output_type": "CSV", "delimiter": "\""})", "[]").empty());

@@ -51,10 +51,17 @@ inline Checked check_text(std::string_view text) {
   return c;
 }
 
-/// A one-node workflow: node "n" of `type` with `data` (JSON text).
+/// Node "n" of `type` with `data` (JSON text), fed by two number nodes
+/// written after it (so that a kind that needs inputs has them, and n's data
+/// is at the start of line 1).
 inline Checked check_node(std::string_view type, std::string_view data) {
-  return check_text(
-      fmt::format(R"({{"nodes": [{{"id": "n", "type": "{}", "data": {}}}]}})", type, data));
+  return check_text(fmt::format(
+      R"({{"nodes": [{{"id": "n", "type": "{}", "data": {}}}, )"
+      R"({{"id": "in1", "type": "number", "data": {{"value": 1}}}}, )"
+      R"({{"id": "in2", "type": "number", "data": {{"value": 2}}}}],)"
+      "\n"
+      R"("edges": [{{"source": "in1", "target": "n"}}, {{"source": "in2", "target": "n"}}]}})",
+      type, data));
 }
 
 /// The load-error prefix for node "n" of `type`.

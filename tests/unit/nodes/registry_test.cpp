@@ -106,16 +106,18 @@ TEST_SUITE("nodes") {
     CHECK(paginator->declared_only);
   }
 
-  TEST_CASE("every kind's example validates as a one-node workflow") {
+  TEST_CASE("every kind's example validates as the node under test") {
     for (const KindInfo* k : all_kinds()) {
       const std::string what = std::string(k->name) + " " + std::string(k->example);
       INFO(what);
       const auto r = check_node(k->name, k->example);
       if (k->declared_only) {
-        CHECK(r.errors() == std::vector<std::string>{"no executor registered for type: paginator"});
+        CHECK(r.errors() == std::vector<std::string>{"node type 'paginator' cannot be run"});
+        // A run result's `errors` keeps the Go engine's wording.
+        CHECK(r.first().result_text() == "no executor registered for type: paginator");
         CHECK(r.first().notes ==
-              std::vector<std::string>{"'paginator' is declared by the reference but cannot be "
-                                       "executed"});
+              std::vector<std::string>{"the visual editor offers 'paginator', but no engine can "
+                                       "execute it; remove the node"});
         continue;
       }
       CHECK(r.errors().empty());
@@ -130,7 +132,7 @@ TEST_SUITE("nodes") {
     const auto r = check_node("paginator", "{}");
     CHECK(r.errors() == std::vector<std::string>{
                             prefix("paginator") + "missing required field: pagination_strategy",
-                            "no executor registered for type: paginator"});
+                            "node type 'paginator' cannot be run"});
   }
 
   TEST_CASE("category names") {

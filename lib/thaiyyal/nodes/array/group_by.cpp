@@ -28,6 +28,12 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto field = r.string("field", Presence::Required);
   if (auto aggregate = r.string("aggregate")) {
     c->aggregate = find_choice(*aggregate, kAggregates);
+    if (!c->aggregate) {
+      r.unknown_option(
+          "aggregate", *aggregate, choice_names(kAggregates),
+          ConfigReader::RunEffect::fails(fmt::format("unknown aggregate function: {}", *aggregate),
+                                         "when its input is an array"));
+    }
     c->aggregate_name = std::move(*aggregate);
   }
   c->value_field = r.string("value_field").value_or("");

@@ -43,7 +43,7 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   c->end = number_if_given(r, "end").value_or(10);
   c->step = number_if_given(r, "step").value_or(1);
   if (!r.ok()) return nullptr;
-  if (auto failure = certain_failure(*c)) r.warn_fails_when_run("", *failure);
+  if (auto failure = certain_failure(*c)) r.fails_when_run("", *failure);
   return c;
 }
 

@@ -37,6 +37,14 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   c->count = number_if_given(r, "count", Presence::Required).value_or(kDefaultCount);
   if (auto method = r.string("method")) {
     c->method = find_choice(*method, kMethods);
+    if (!c->method) {
+      r.unknown_option(
+          "method", *method, choice_names(kMethods),
+          ConfigReader::RunEffect::fails(
+              fmt::format("unknown sample method: {} (must be 'random', 'first', or 'last')",
+                          *method),
+              "when its input is an array"));
+    }
     c->method_name = std::move(*method);
   }
   c->seed = r.integer("seed");

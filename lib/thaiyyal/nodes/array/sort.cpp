@@ -22,6 +22,13 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
       return ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
     });
     c->order = std::move(*order);
+    // The reference sorts ascending for any other text (spec 03-control §9).
+    if (c->order != "asc" && c->order != "desc") {
+      r.unknown_option("order", c->order, {"asc", "desc"},
+                       ConfigReader::RunEffect::ignored(
+                           "the Go engine silently sorts in ascending order for any other value"),
+                       /*ignore_case=*/true);
+    }
   }
   c->descending = c->order == "desc";
   if (!r.ok()) return nullptr;

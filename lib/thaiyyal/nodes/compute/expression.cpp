@@ -37,6 +37,17 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   }
 }
 
+/// The node fails without an input, whatever its expression reads (spec 03
+/// §3.3: `1 + 2` with no input fails too).
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("expression node needs at least 1 input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kExpressionKind{
@@ -46,6 +57,10 @@ extern const KindInfo kExpressionKind{
     R"({"expression": "input * 2 + 1"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

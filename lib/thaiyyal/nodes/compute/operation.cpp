@@ -27,7 +27,8 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (!op) return nullptr;
   c->op = find_choice(*op, kOps);
   if (!c->op) {
-    r.warn_fails_when_run("op", fmt::format("unknown operation: {}", *op), choice_names(kOps));
+    r.unknown_option("op", *op, choice_names(kOps),
+                     ConfigReader::RunEffect::fails(fmt::format("unknown operation: {}", *op)));
   }
   c->op_name = std::move(*op);
   return c;
@@ -67,6 +68,15 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
   return Value(r);
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 2;
+  t.too_few_inputs = [](std::size_t n) {
+    return fmt::format("operation needs 2 inputs, got {}", n);
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kOperationKind{
@@ -76,6 +86,10 @@ extern const KindInfo kOperationKind{
     R"({"op": "add"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -215,13 +215,13 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (!op) return nullptr;
   c->op = find_choice(*op, kTextOps);
   if (!c->op) {
-    r.warn_fails_when_run("text_op", fmt::format("unknown text operation: {}", *op),
-                          choice_names(kTextOps));
+    r.unknown_option(
+        "text_op", *op, choice_names(kTextOps),
+        ConfigReader::RunEffect::fails(fmt::format("unknown text operation: {}", *op)));
   } else if (*c->op == TextOp::Repeat && !r.has("repeat_n")) {
-    r.warn_fails_when_run("text_op", "repeat operation requires repeat_n field");
+    r.fails_when_run("text_op", "repeat operation requires repeat_n field");
   } else if (*c->op == TextOp::Repeat && c->repeat && *c->repeat < 0) {
-    r.warn_fails_when_run("repeat_n",
-                          fmt::format("repeat_n must be non-negative, got {}", *c->repeat));
+    r.fails_when_run("repeat_n", fmt::format("repeat_n must be non-negative, got {}", *c->repeat));
   }
   c->op_name = std::move(*op);
   if (!r.ok()) return nullptr;
@@ -283,6 +283,15 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   return Value();
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("text operation needs at least 1 input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kTextOperationKind{
@@ -292,6 +301,10 @@ extern const KindInfo kTextOperationKind{
     R"({"text_op": "titlecase"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -43,6 +43,18 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   });
 }
 
+/// Routes to `true` or `false` through the `path` of its result (01 §3.4).
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.routes = true;
+  t.handles = {"true", "false"};
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("condition node needs at least 1 input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kConditionKind{
@@ -52,6 +64,10 @@ extern const KindInfo kConditionKind{
     R"({"condition": "input.age >= 18", "true_path": "adult", "false_path": "minor"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "thaiyyal/nodes/kinds.h"
 
 namespace thaiyyal::nodes {
@@ -144,6 +146,24 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   throw NodeError("no case matched and no default case found");
 }
 
+/// Routes to the `output_path` of the case that wins (01 §3.4 rule 2):
+/// every case's path, the default's included, in case order.
+NodeTraits describe(const NodeConfig& cfg) {
+  const auto& c = static_cast<const Config&>(cfg);
+  NodeTraits t;
+  t.routes = true;
+  for (const auto& k : c.cases) {
+    if (std::find(t.handles.begin(), t.handles.end(), k.output_path) == t.handles.end()) {
+      t.handles.push_back(k.output_path);
+    }
+  }
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("switch node requires at least one input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kSwitchKind{
@@ -155,6 +175,10 @@ extern const KindInfo kSwitchKind{
     R"({"is_default": true, "output_path": "other"}]})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -58,6 +58,15 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
       {"final_value", input}, {"iterations", Value(iterations)}, {"condition", Value(c.text)}});
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("while_loop node needs at least 1 input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kWhileLoopKind{
@@ -68,6 +77,10 @@ extern const KindInfo kWhileLoopKind{
     R"({"condition": "input < 10", "max_iterations": 50})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -45,6 +45,13 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
   return Value(std::move(out));
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) { return std::string("extract node requires input"); };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kExtractKind{
@@ -54,6 +61,10 @@ extern const KindInfo kExtractKind{
     R"({"fields": ["id", "name", "email"]})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

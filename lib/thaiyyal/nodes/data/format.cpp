@@ -40,21 +40,29 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto type = r.string("output_type", Presence::Required);
   c->pretty_print = r.boolean("pretty_print").value_or(false);
   c->include_headers = r.boolean("include_headers").value_or(true);
-  if (auto delimiter = r.string("delimiter"); delimiter && !delimiter->empty()) {
-    c->delimiter = first_code_point(*delimiter);
-  }
+  auto delimiter = r.string("delimiter");
+  if (delimiter && !delimiter->empty()) c->delimiter = first_code_point(*delimiter);
   if (!type || !r.ok()) return nullptr;
   c->output_type = find_choice(*type, kOutputTypes, /*ignore_case=*/true);
-  std::transform(type->begin(), type->end(), type->begin(), [](char ch) {
+  // The reference silently uses the first character of a longer delimiter.
+  if (c->output_type == OutputType::Csv && delimiter && c->delimiter.size() < delimiter->size()) {
+    r.fail("delimiter", "invalid-value",
+           fmt::format("delimiter: '{}' is not a single character", *delimiter))
+        .notes.push_back(fmt::format("the Go engine silently uses only its first character, '{}'",
+                                     c->delimiter));
+    return nullptr;
+  }
+  std::string upper = *type;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](char ch) {
     return ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
   });
   if (!c->output_type) {
-    r.warn_fails_when_run(
-        "output_type",
-        fmt::format("unsupported output type: {} (supported: JSON, CSV, TSV)", *type),
-        choice_names(kOutputTypes));
+    r.unknown_option("output_type", *type, choice_names(kOutputTypes),
+                     ConfigReader::RunEffect::fails(fmt::format(
+                         "unsupported output type: {} (supported: JSON, CSV, TSV)", upper)),
+                     /*ignore_case=*/true);
   }
-  c->output_type_name = std::move(*type);
+  c->output_type_name = std::move(upper);
   return c;
 }
 
@@ -201,6 +209,13 @@ Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inpu
   return Value();
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) { return std::string("format node requires input"); };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kFormatKind{
@@ -210,6 +225,10 @@ extern const KindInfo kFormatKind{
     R"({"output_type": "CSV", "include_headers": true})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -35,17 +35,18 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto c = std::make_unique<Config>();
   if (auto type = r.string("input_type")) {
     c->input_type = find_choice(*type, kInputTypes, /*ignore_case=*/true);
-    std::transform(type->begin(), type->end(), type->begin(), [](char ch) {
+    std::string upper = *type;
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](char ch) {
       return ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
     });
     if (!c->input_type) {
-      r.warn_fails_when_run(
-          "input_type",
-          fmt::format("unsupported input type: {} (supported: AUTO, JSON, CSV, TSV, YAML, XML)",
-                      *type),
-          choice_names(kInputTypes));
+      r.unknown_option(
+          "input_type", *type, choice_names(kInputTypes),
+          ConfigReader::RunEffect::fails(fmt::format(
+              "unsupported input type: {} (supported: AUTO, JSON, CSV, TSV, YAML, XML)", upper)),
+          /*ignore_case=*/true);
     }
-    c->input_type_name = std::move(*type);
+    c->input_type_name = std::move(upper);
   }
   if (!r.ok()) return nullptr;
   return c;
@@ -590,6 +591,13 @@ Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inpu
   return Value();
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) { return std::string("parse node requires input"); };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kParseKind{
@@ -599,6 +607,10 @@ extern const KindInfo kParseKind{
     R"({"input_type": "CSV"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -21,7 +21,7 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
     c->schema = JsonSchema::compile(*schema);
   } catch (const JsonSchemaError& e) {
     c->schema_error = e.what();
-    r.warn_fails_when_run("schema", std::string("schema validation failed: ") + e.what());
+    r.fails_when_run("schema", std::string("schema validation failed: ") + e.what());
   }
   return c;
 }
@@ -51,6 +51,13 @@ Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inpu
       Object{{"valid", Value(false)}, {"data", input}, {"errors", Value(std::move(list))}});
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) { return std::string("no input provided for validation"); };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kSchemaValidatorKind{
@@ -61,6 +68,10 @@ extern const KindInfo kSchemaValidatorKind{
     R"("properties": {"name": {"type": "string"}}}})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "thaiyyal/nodes/kinds.h"
+#include "thaiyyal/nodes/values.h"
 
 namespace thaiyyal::nodes {
 namespace {
@@ -27,8 +28,9 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (!type) return nullptr;
   c->type = find_choice(*type, kTransformTypes);
   if (!c->type) {
-    r.warn_fails_when_run("transform_type", fmt::format("unsupported transform type: {}", *type),
-                          choice_names(kTransformTypes));
+    r.unknown_option(
+        "transform_type", *type, choice_names(kTransformTypes),
+        ConfigReader::RunEffect::fails(fmt::format("unsupported transform type: {}", *type)));
   }
   c->type_name = std::move(*type);
   return c;
@@ -64,7 +66,7 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
     case TransformType::ToArray:
       return Value(Array(inputs.begin(), inputs.end()));
     case TransformType::ToObject: {
-      const Array* a = input.if_array();
+      const Array* a = array_input(input);  // D18: an object's array key
       if (!a) throw NodeError(fmt::format("to_object requires array input, got {}", got));
       Object out;
       for (std::size_t i = 0; i + 1 < a->size(); i += 2) {
@@ -75,7 +77,7 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
       return Value(std::move(out));
     }
     case TransformType::Flatten: {
-      const Array* a = input.if_array();
+      const Array* a = array_input(input);  // D18: an object's array key
       if (!a) throw NodeError(fmt::format("flatten requires array input, got {}", got));
       Array out;
       flatten_into(*a, out);
@@ -98,6 +100,13 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
   return Value();
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) { return std::string("transform node requires input"); };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kTransformKind{
@@ -107,6 +116,10 @@ extern const KindInfo kTransformKind{
     R"({"transform_type": "keys"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -19,6 +19,15 @@ Value run(const NodeConfig&, RunContext&, std::span<const Value> inputs) {
   return inputs.front();
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("visualization needs at least 1 input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kVisualizationKind{
@@ -28,6 +37,10 @@ extern const KindInfo kVisualizationKind{
     R"({"mode": "table"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

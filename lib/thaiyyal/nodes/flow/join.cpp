@@ -27,10 +27,9 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (strategy) {
     c->strategy = find_choice(*strategy, kStrategies);
     if (!c->strategy) {
-      r.warn_fails_when_run(
-          "join_strategy",
-          fmt::format("unsupported join strategy: {} (use all, any, or first)", *strategy),
-          choice_names(kStrategies));
+      r.unknown_option("join_strategy", *strategy, choice_names(kStrategies),
+                       ConfigReader::RunEffect::fails(fmt::format(
+                           "unsupported join strategy: {} (use all, any, or first)", *strategy)));
     }
     c->strategy_name = std::move(*strategy);
   }
@@ -63,6 +62,32 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
   return Value();
 }
 
+/// Every strategy fails without an input (an unknown one fails anyway).
+NodeTraits describe(const NodeConfig& cfg) {
+  const auto& c = static_cast<const Config&>(cfg);
+  NodeTraits t;
+  if (!c.strategy) return t;
+  t.min_inputs = 1;
+  switch (*c.strategy) {
+    case Strategy::All:
+      t.too_few_inputs = [](std::size_t) {
+        return std::string("join node with 'all' strategy requires at least one input");
+      };
+      break;
+    case Strategy::Any:
+      t.too_few_inputs = [](std::size_t) {
+        return std::string("join node with 'any' strategy has no inputs");
+      };
+      break;
+    case Strategy::First:
+      t.too_few_inputs = [](std::size_t) {
+        return std::string("join node with 'first' strategy has no inputs");
+      };
+      break;
+  }
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kJoinKind{
@@ -72,6 +97,10 @@ extern const KindInfo kJoinKind{
     R"({"join_strategy": "all"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

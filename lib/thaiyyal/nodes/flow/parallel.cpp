@@ -27,6 +27,15 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
                       {"concurrency", Value(c.max_concurrency)}});
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("parallel node requires at least one input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kParallelKind{
@@ -36,6 +45,10 @@ extern const KindInfo kParallelKind{
     R"({"max_concurrency": 4})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

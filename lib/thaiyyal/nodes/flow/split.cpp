@@ -33,6 +33,15 @@ Value run(const NodeConfig& cfg, RunContext&, std::span<const Value> inputs) {
                       {"outputs", Value(std::move(outputs))}});
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("split node requires at least one input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kSplitKind{
@@ -42,6 +51,10 @@ extern const KindInfo kSplitKind{
     R"({"paths": ["audit", "notify"]})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -10,9 +10,9 @@ struct Config final : NodeConfig {
 
 std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto c = std::make_unique<Config>();
-  auto text = r.string("text", Presence::Required);
+  auto text = r.templated("text", Presence::Required);
   if (!text) return nullptr;
-  c->text = TextTemplate(std::move(*text));
+  c->text = std::move(*text);
   return c;
 }
 

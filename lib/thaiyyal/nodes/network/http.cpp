@@ -29,14 +29,24 @@ struct Header {
   TextTemplate value;
 };
 
+/// One `query` parameter: the name as written, the value a template.
+struct QueryParam {
+  std::string name;
+  TextTemplate value;
+};
+
 struct Config final : NodeConfig {
   TextTemplate url;  ///< templates filled in per run (D12); SSRF-checked per request
   Method method = Method::Get;
   std::vector<Header> headers;  ///< in document order
   /// A string body is sent as written (after templates); any other JSON value
-  /// is sent as JSON text. Neither: no body.
+  /// is sent as JSON text, every string in it (object keys included, at any
+  /// depth) a template. Neither: no body.
   std::optional<TextTemplate> body_text;
-  std::optional<Value> body_json;
+  std::optional<ValueTemplate> body_json;
+  /// `query`: parameters appended to the URL's query in document order,
+  /// names and values percent-encoded (RFC 3986 unreserved characters kept).
+  std::vector<QueryParam> query;
   ResponseMode response = ResponseMode::Body;
   std::optional<std::string> client_uid;  ///< a named client; never bypasses SSRF checks
 };
@@ -74,13 +84,72 @@ void parse_headers(ConfigReader& r, Config& c) {
                 fmt::format("headers.{} must not contain a line break", name));
       continue;
     }
-    c.headers.push_back(Header{name, TextTemplate(value.as_string())});
+    c.headers.push_back(Header{name, r.templated_at(path, value.as_string())});
   }
+}
+
+/// `query`: an object of parameter name -> string (a template); numbers and
+/// booleans are taken as their text, null omits the parameter.
+void parse_query(ConfigReader& r, Config& c) {
+  const Object* query = r.object("query");
+  if (!query) return;
+  for (const auto& [name, value] : *query) {
+    const std::vector<PathStep> path{PathStep{"query", std::nullopt}, PathStep{name, std::nullopt}};
+    if (name.empty()) {
+      r.fail_at(path, "invalid-value", "query: a parameter name must not be empty");
+      continue;
+    }
+    if (value.is_null()) continue;
+    if (value.is_string()) {
+      c.query.push_back(QueryParam{name, r.templated_at(path, value.as_string())});
+    } else if (value.is_number() || value.is_bool()) {
+      c.query.push_back(QueryParam{name, TextTemplate(template_text(value))});
+    } else {
+      r.fail_at(path, "wrong-type",
+                fmt::format("query.{} must be a string, got {}", name, kind_name(value.kind())));
+    }
+  }
+}
+
+/// RFC 3986 percent-encoding of everything but the unreserved characters.
+std::string percent_encode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || ch == '-' ||
+        ch == '.' || ch == '_' || ch == '~') {
+      out += ch;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+/// `url` with `params` (already rendered) appended to its query, before any
+/// fragment.
+std::string with_query(const std::string& url,
+                       const std::vector<std::pair<std::string, std::string>>& params) {
+  if (params.empty()) return url;
+  const auto hash = url.find('#');
+  std::string out = url.substr(0, hash);
+  const auto q = out.find('?');
+  char sep = q == std::string::npos ? '?' : (q + 1 == out.size() || out.back() == '&' ? '\0' : '&');
+  for (const auto& [name, value] : params) {
+    if (sep) out += sep;
+    out += percent_encode(name);
+    out += '=';
+    out += percent_encode(value);
+    sep = '&';
+  }
+  if (hash != std::string::npos) out.append(url, hash, std::string::npos);
+  return out;
 }
 
 std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto c = std::make_unique<Config>();
-  if (auto url = r.string("url", Presence::Required)) c->url = TextTemplate(std::move(*url));
+  if (auto url = r.templated("url", Presence::Required)) c->url = std::move(*url);
   c->client_uid = r.string("http_client_uid");
   if (auto method = r.string("method")) {
     if (auto m = find_choice(*method, kMethods, /*ignore_case=*/true)) {
@@ -92,11 +161,13 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
     }
   }
   parse_headers(r, *c);
+  parse_query(r, *c);
   if (const Value* body = r.any("body")) {
+    const std::vector<PathStep> path{PathStep{"body", std::nullopt}};
     if (body->is_string()) {
-      c->body_text = TextTemplate(body->as_string());
+      c->body_text = r.templated_at(path, body->as_string());
     } else {
-      c->body_json = *body;
+      c->body_json = r.templated_value(path, *body);
     }
   }
   if (auto response = r.string("response")) {
@@ -193,12 +264,24 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
     if (!url) throw NodeError(error);
     req.url = std::move(*url);
   }
+  if (!c.query.empty()) {
+    // Appended after templating (and a named client's base URL), so the
+    // network policy checks the URL that is actually requested.
+    std::vector<std::pair<std::string, std::string>> params;
+    params.reserve(c.query.size());
+    for (const auto& p : c.query) params.emplace_back(p.name, ctx.interpolate(p.value));
+    req.url = with_query(req.url, params);
+  }
   for (const auto& h : c.headers) req.headers.emplace_back(h.name, ctx.interpolate(h.value));
   if (c.body_text) {
     req.body = ctx.interpolate(*c.body_text);
     req.has_body = true;
   } else if (c.body_json) {
-    req.body = to_json(*c.body_json);
+    try {
+      req.body = to_json(ctx.interpolate(*c.body_json));
+    } catch (const TemplateError& e) {
+      throw NodeError(fmt::format("body: {}", e.what()));
+    }
     req.has_body = true;
     const bool has_type = std::any_of(c.headers.begin(), c.headers.end(), [](const Header& h) {
       std::string n = h.name;

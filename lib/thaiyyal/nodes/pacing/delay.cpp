@@ -16,10 +16,11 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto duration = r.duration("duration", Presence::Required);
   if (!duration || !r.ok()) return nullptr;
   if (!duration->value) {
-    r.warn_fails_when_run("duration",
-                          fmt::format("invalid duration format: invalid duration format: {} (use "
-                                      "formats like '5s', '10m', '1h')",
-                                      duration->text));
+    r.invalid_duration("duration", duration->text,
+                       ConfigReader::RunEffect::fails(
+                           fmt::format("invalid duration format: invalid duration format: {} (use "
+                                       "formats like '5s', '10m', '1h')",
+                                       duration->text)));
   }
   c->duration = std::move(*duration);
   return c;

@@ -27,18 +27,18 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   c->per_duration = std::move(*per_duration);
   // The run-time checks, in the node's order; each one fails every run.
   if (!c->per_duration.value) {
-    r.warn_fails_when_run("per_duration",
-                          fmt::format("invalid per_duration format: invalid duration format: {} "
-                                      "(use formats like '5s', '10m', '1h')",
-                                      c->per_duration.text));
+    r.invalid_duration("per_duration", c->per_duration.text,
+                       ConfigReader::RunEffect::fails(
+                           fmt::format("invalid per_duration format: invalid duration format: {} "
+                                       "(use formats like '5s', '10m', '1h')",
+                                       c->per_duration.text)));
   } else if (c->strategy != "fixed_window") {
-    r.warn_fails_when_run(
-        "strategy",
-        fmt::format("unsupported rate limit strategy: {} (only fixed_window supported)",
-                    c->strategy),
-        {"fixed_window"});
+    r.unknown_option(
+        "strategy", c->strategy, {"fixed_window"},
+        ConfigReader::RunEffect::fails(fmt::format(
+            "unsupported rate limit strategy: {} (only fixed_window supported)", c->strategy)));
   } else if (c->max_requests <= 0) {
-    r.warn_fails_when_run("max_requests", "max_requests must be positive");
+    r.fails_when_run("max_requests", "max_requests must be positive");
   }
   return c;
 }

@@ -20,8 +20,8 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (!rate || !r.ok()) return nullptr;
   c->requests_per_second = *rate;
   if (*rate <= 0) {
-    r.warn_fails_when_run("requests_per_second",
-                          fmt::format("requests_per_second must be positive, got {:.6f}", *rate));
+    r.fails_when_run("requests_per_second",
+                     fmt::format("requests_per_second must be positive, got {:.6f}", *rate));
   }
   return c;
 }

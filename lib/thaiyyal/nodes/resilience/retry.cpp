@@ -34,12 +34,36 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   GuardPolicy& p = c->policy;
   p.type = GuardPolicy::Type::Retry;
   c->max_attempts = r.integer("max_attempts").value_or(3);
+  // The reference silently backs off as `constant` for an unknown strategy
+  // and uses the default for an unparseable delay (spec 03-control §25):
+  // here both are errors, as the node would run otherwise than written.
   if (auto backoff = r.string("backoff_strategy")) {
-    p.backoff = find_choice(*backoff, kBackoffs).value_or(Backoff::Constant);
+    if (auto b = find_choice(*backoff, kBackoffs)) {
+      p.backoff = *b;
+    } else {
+      r.unknown_option("backoff_strategy", *backoff, choice_names(kBackoffs),
+                       ConfigReader::RunEffect::ignored(
+                           "the Go engine backs off as 'constant' for any other value"));
+    }
   }
-  // Unparseable delays silently mean the defaults (spec 03-control §25).
-  if (auto d = r.duration("initial_delay"); d && d->value) p.initial_delay = *d->value;
-  if (auto d = r.duration("max_delay"); d && d->value) p.max_delay = *d->value;
+  if (auto d = r.duration("initial_delay")) {
+    if (d->value) {
+      p.initial_delay = *d->value;
+    } else {
+      r.invalid_duration(
+          "initial_delay", d->text,
+          ConfigReader::RunEffect::ignored("the Go engine silently waits the default 1s instead"));
+    }
+  }
+  if (auto d = r.duration("max_delay")) {
+    if (d->value) {
+      p.max_delay = *d->value;
+    } else {
+      r.invalid_duration("max_delay", d->text,
+                         ConfigReader::RunEffect::ignored(
+                             "the Go engine silently caps delays at the default 30s instead"));
+    }
+  }
   p.multiplier = r.number("multiplier").value_or(2.0);
   if (auto patterns = r.string_list("retry_on_errors")) p.retry_on_errors = std::move(*patterns);
   if (!r.ok()) return nullptr;
@@ -80,6 +104,15 @@ Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inpu
   throw NodeError(fmt::format("max retry attempts ({}) reached: {}", c.max_attempts, *error));
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("retry node requires at least one input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kRetryKind{
@@ -92,6 +125,7 @@ extern const KindInfo kRetryKind{
     /*declared_only=*/false,
     /*context_node=*/false,
     guard,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

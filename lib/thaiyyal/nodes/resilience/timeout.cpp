@@ -19,11 +19,23 @@ struct Config final : NodeConfig {
 std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   auto c = std::make_unique<Config>();
   auto timeout = r.duration("timeout", Presence::Required);
-  if (auto action = r.string("timeout_action")) c->action = std::move(*action);
+  if (auto action = r.string("timeout_action")) {
+    // The reference continues for any text but "error" (spec 03-control
+    // §27): a misspelt "error" must not silently mean "continue".
+    if (*action != "error" && *action != "continue" && *action != "continue_with_partial") {
+      r.unknown_option(
+          "timeout_action", *action, {"error", "continue", "continue_with_partial"},
+          ConfigReader::RunEffect::ignored(
+              "the Go engine continues with a partial result for any value but 'error'"));
+    }
+    c->action = std::move(*action);
+  }
   c->fail_on_timeout = c->action == "error";
   if (!timeout || !r.ok()) return nullptr;
   if (!timeout->value) {
-    r.warn_fails_when_run("timeout", fmt::format("invalid timeout duration: {}", timeout->text));
+    r.invalid_duration(
+        "timeout", timeout->text,
+        ConfigReader::RunEffect::fails(fmt::format("invalid timeout duration: {}", timeout->text)));
   }
   c->timeout = std::move(*timeout);
   c->policy.type = GuardPolicy::Type::Timeout;
@@ -66,6 +78,15 @@ Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inpu
   return Value(std::move(out));
 }
 
+NodeTraits describe(const NodeConfig&) {
+  NodeTraits t;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("timeout node requires at least one input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kTimeoutKind{
@@ -78,6 +99,7 @@ extern const KindInfo kTimeoutKind{
     /*declared_only=*/false,
     /*context_node=*/false,
     guard,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

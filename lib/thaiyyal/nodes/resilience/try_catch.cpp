@@ -46,6 +46,17 @@ Value run(const NodeConfig& config, RunContext& ctx, std::span<const Value> inpu
   return Value(std::move(out));
 }
 
+NodeTraits describe(const NodeConfig& cfg) {
+  NodeTraits t;
+  // With continue_on_error false a caught failure still fails the node.
+  t.absorbs_failures = static_cast<const Config&>(cfg).continue_on_error;
+  t.min_inputs = 1;
+  t.too_few_inputs = [](std::size_t) {
+    return std::string("try-catch node requires at least one input");
+  };
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kTryCatchKind{
@@ -58,6 +69,7 @@ extern const KindInfo kTryCatchKind{
     /*declared_only=*/false,
     /*context_node=*/false,
     guard,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

@@ -30,6 +30,12 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (const Value* init = r.any("initial_value")) c->initial_value = *init;
   if (!op || !r.ok()) return nullptr;
   c->op = find_choice(*op, kAccumOps);
+  if (!c->op) {
+    r.unknown_option(
+        "accum_op", *op, choice_names(kAccumOps),
+        ConfigReader::RunEffect::fails(fmt::format("unsupported accumulator operation: {}", *op),
+                                       "when it receives an input"));
+  }
   c->op_name = std::move(*op);
   return c;
 }

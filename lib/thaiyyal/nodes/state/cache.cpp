@@ -38,14 +38,15 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   c->key = std::move(*key);
   c->op = find_choice(*op, kCacheOps);
   if (!c->op) {
-    r.warn_fails_when_run(
-        "cache_op", fmt::format("unsupported cache operation: {} (use get, set, or delete)", *op),
-        choice_names(kCacheOps));
+    r.unknown_option("cache_op", *op, choice_names(kCacheOps),
+                     ConfigReader::RunEffect::fails(fmt::format(
+                         "unsupported cache operation: {} (use get, set, or delete)", *op)));
   } else if (*c->op == CacheOp::Set && c->ttl && !c->ttl->value) {
-    r.warn_fails_when_run(
-        "ttl", fmt::format("invalid TTL format: invalid duration format: {} (use formats like "
+    r.invalid_duration("ttl", c->ttl->text,
+                       ConfigReader::RunEffect::fails(fmt::format(
+                           "invalid TTL format: invalid duration format: {} (use formats like "
                            "'5s', '10m', '1h')",
-                           c->ttl->text));
+                           c->ttl->text)));
   }
   c->op_name = std::move(*op);
   return c;
@@ -93,6 +94,18 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   return Value();
 }
 
+NodeTraits describe(const NodeConfig& cfg) {
+  const auto& c = static_cast<const Config&>(cfg);
+  NodeTraits t;
+  if (c.op == CacheOp::Set) {
+    t.min_inputs = 1;
+    t.too_few_inputs = [](std::size_t) {
+      return std::string("cache set operation requires an input value");
+    };
+  }
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kCacheKind{
@@ -102,6 +115,10 @@ extern const KindInfo kCacheKind{
     R"({"cache_op": "set", "cache_key": "user:7", "ttl": "90s"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

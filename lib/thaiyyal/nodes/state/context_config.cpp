@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <limits>
 
+#include "thaiyyal/diag/spellcheck.h"
 #include "thaiyyal/expr/dates.h"
 #include "thaiyyal/nodes/kinds.h"
 #include "thaiyyal/nodes/values.h"
@@ -257,23 +258,39 @@ std::unique_ptr<const NodeConfig> parse_context_config(ConfigReader& r, bool con
       if (!entry_name || !type) continue;
       ContextEntry e;
       e.name = std::move(*entry_name);
+      r.defines_context_value(e.name, constant);
       if (const Value* v = obj.find("value")) e.value = *v;
       if (auto t = find_choice(*type, kContextTypes)) {
         e.type = *t;
+        auto converted = convert_context_value(e.value, e.type, *type);
+        if (!converted.error.empty()) {
+          c->failures.push_back(
+              PendingFailure{obj.find("value") ? entry_path(i, "value") : entry_path(i),
+                             fmt::format("{} node: error converting {} ({}): {}", kind, e.name,
+                                         *type, converted.error),
+                             constant ? e.name : std::string()});
+        }
       } else {
-        r.fail_at(obj.find("type") ? entry_path(i, "type") : entry_path(i), "invalid-value",
-                  fmt::format("{} node: error converting {} ({}): unsupported type \"{}\"", kind,
-                              e.name, *type, *type));
+        auto& d =
+            r.fail_at(obj.find("type") ? entry_path(i, "type") : entry_path(i), "invalid-value",
+                      fmt::format("{} node: error converting {} ({}): unsupported type \"{}\"",
+                                  kind, e.name, *type, *type));
+        const auto names = choice_names(kContextTypes);
+        if (auto near = diag::spellcheck(*type, names)) {
+          d.notes.push_back(fmt::format("did you mean '{}'?", *near));
+        }
+        d.notes.push_back(fmt::format("type must be one of {}", fmt::join(names, ", ")));
       }
       e.type_name = std::move(*type);
       c->entries.push_back(std::move(e));
     }
   }
   if (name) c->legacy_name = std::move(*name);
+  if (name && (!values || values->empty())) r.defines_context_value(c->legacy_name, constant);
   if (legacy_value) c->legacy_value = *legacy_value;
   if (!r.ok()) return nullptr;
   if (c->entries.empty() && !c->legacy_value) {
-    r.warn_fails_when_run("context_name", fmt::format("{} node missing context_value", kind));
+    r.fails_when_run("context_name", fmt::format("{} node missing context_value", kind));
   }
   return c;
 }
@@ -363,6 +380,12 @@ ContextConversion convert_context_value(const Value& v, ContextType type,
   return out;
 }
 
+NodeTraits describe_context(const NodeConfig& config) {
+  NodeTraits t;
+  t.failures = static_cast<const ContextConfig&>(config).failures;
+  return t;
+}
+
 Value run_context(const NodeConfig& config, RunContext& ctx, std::span<const Value>) {
   const auto& c = static_cast<const ContextConfig&>(config);
   const std::string_view kind = c.constant ? "context_constant" : "context_variable";
@@ -374,19 +397,29 @@ Value run_context(const NodeConfig& config, RunContext& ctx, std::span<const Val
       ctx.set_context_variable(name, std::move(v));
     }
   };
+  // A constant given from outside the workflow (`--set`) wins over the
+  // document's value: the document holds the default, the command line the
+  // override. The override goes through the entry's type conversion like the
+  // document's value would, and the node's result shows the value in effect.
+  auto override_of = [&](const std::string& name) {
+    return c.constant ? ctx.constant_override(name) : nullptr;
+  };
   if (c.entries.empty()) {
     if (!c.legacy_value) throw NodeError(fmt::format("{} node missing context_value", kind));
-    store(c.legacy_name, *c.legacy_value);
-    return Value(
-        Object{{"type", type_label}, {"name", Value(c.legacy_name)}, {"value", *c.legacy_value}});
+    const Value* given = override_of(c.legacy_name);
+    const Value& value = given ? *given : *c.legacy_value;
+    store(c.legacy_name, value);
+    return Value(Object{{"type", type_label}, {"name", Value(c.legacy_name)}, {"value", value}});
   }
   Object values;
   for (const auto& e : c.entries) {
-    auto converted = convert_context_value(e.value, e.type, e.type_name);
+    const Value* given = override_of(e.name);
+    auto converted = convert_context_value(given ? *given : e.value, e.type, e.type_name);
     if (!converted.error.empty()) {
       // Entries before this one stay stored (spec 03 §5.5).
-      throw NodeError(fmt::format("{} node: error converting {} ({}): {}", kind, e.name,
-                                  e.type_name, converted.error));
+      throw NodeError(fmt::format("{} node: error converting {} ({}): {}{}", kind, e.name,
+                                  e.type_name, converted.error,
+                                  given ? " (the value given with --set)" : ""));
     }
     store(e.name, converted.value);
     values.set(e.name, std::move(converted.value));

@@ -42,6 +42,10 @@ struct ContextConfig final : NodeConfig {
   /// at run time (`<kind> node missing context_value`).
   std::string legacy_name;
   std::optional<Value> legacy_value;
+  /// The entries whose value cannot be converted to their type: the node
+  /// fails on the first one when it runs (for a constant, unless `--set`
+  /// gives it another value).
+  std::vector<PendingFailure> failures;
 };
 
 /// Parses a context node's data. An entry whose `type` is missing or not one
@@ -49,6 +53,9 @@ struct ContextConfig final : NodeConfig {
 /// node would fail with: `<kind> node: error converting <name> (<type>):
 /// unsupported type "<type>"`.
 std::unique_ptr<const NodeConfig> parse_context_config(ConfigReader& r, bool constant);
+
+/// The traits of a context node: the conversions certain to fail.
+NodeTraits describe_context(const NodeConfig& config);
 
 /// Runs a context node: converts each entry (spec 03 §5.5, D2, D21), stores
 /// it in the run's context variables or constants, and returns

@@ -19,6 +19,8 @@ extern const KindInfo kContextConstantKind{
     run_context,
     /*declared_only=*/false,
     /*context_node=*/true,
+    /*guard=*/nullptr,
+    describe_context,
 };
 
 }  // namespace thaiyyal::nodes

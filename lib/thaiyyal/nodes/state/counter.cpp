@@ -34,11 +34,10 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   if (!op || !r.ok()) return nullptr;
   c->op = find_choice(*op, kCounterOps);
   if (!c->op) {
-    r.warn_fails_when_run(
-        "counter_op",
-        fmt::format("unsupported counter operation: {} (use increment, decrement, reset, or get)",
-                    *op),
-        choice_names(kCounterOps));
+    r.unknown_option(
+        "counter_op", *op, choice_names(kCounterOps),
+        ConfigReader::RunEffect::fails(fmt::format(
+            "unsupported counter operation: {} (use increment, decrement, reset, or get)", *op)));
   }
   c->op_name = std::move(*op);
   return c;

@@ -28,9 +28,9 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
   c->name = std::move(*name);
   c->op = find_choice(*op, kVarOps);
   if (!c->op) {
-    r.warn_fails_when_run(
-        "var_op", fmt::format("unsupported variable operation: {} (use 'get' or 'set')", *op),
-        choice_names(kVarOps));
+    r.unknown_option("var_op", *op, choice_names(kVarOps),
+                     ConfigReader::RunEffect::fails(fmt::format(
+                         "unsupported variable operation: {} (use 'get' or 'set')", *op)));
   }
   c->op_name = std::move(*op);
   return c;
@@ -59,6 +59,25 @@ Value run(const NodeConfig& cfg, RunContext& ctx, std::span<const Value> inputs)
   return Value();
 }
 
+/// A `set` stores a run variable and needs an input; a `get` fails when no
+/// earlier node stored its variable (01 §4.1).
+NodeTraits describe(const NodeConfig& cfg) {
+  const auto& c = static_cast<const Config&>(cfg);
+  NodeTraits t;
+  if (c.op == VarOp::Set) {
+    t.sets_variable = c.name;
+    t.min_inputs = 1;
+    t.too_few_inputs = [](std::size_t) {
+      return std::string("variable set operation requires input value");
+    };
+  } else if (c.op == VarOp::Get) {
+    t.needs_variable = c.name;
+    t.needs_variable_key = "var_name";
+    t.variable_missing_error = fmt::format("variable '{}' not found", c.name);
+  }
+  return t;
+}
+
 }  // namespace
 
 extern const KindInfo kVariableKind{
@@ -68,6 +87,10 @@ extern const KindInfo kVariableKind{
     R"({"var_name": "total", "var_op": "set"})",
     parse,
     run,
+    /*declared_only=*/false,
+    /*context_node=*/false,
+    /*guard=*/nullptr,
+    describe,
 };
 
 }  // namespace thaiyyal::nodes

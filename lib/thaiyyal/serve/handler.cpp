@@ -1,0 +1,513 @@
+#include "thaiyyal/serve/handler.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+#include <utility>
+
+#include "thaiyyal/check/compiled_workflow.h"
+#include "thaiyyal/diag/diagnostic.h"
+#include "thaiyyal/diag/render.h"
+#include "thaiyyal/diag/spellcheck.h"
+#include "thaiyyal/expr/dates.h"
+#include "thaiyyal/load/loader.h"
+#include "thaiyyal/model/duration.h"
+#include "thaiyyal/model/value_json.h"
+
+namespace thaiyyal::serve {
+namespace {
+
+constexpr std::string_view kServiceName = "thaiyyal-workflow-engine";
+constexpr std::string_view kExecutePath = "/api/v1/workflow/execute";
+constexpr std::string_view kValidatePath = "/api/v1/workflow/validate";
+/// The name diagnostics give the posted document (as "<stdin>" for stdin).
+constexpr const char* kSourceName = "<request>";
+
+enum class RouteId : std::uint8_t { Execute, Validate, Health, Live, Ready, Version };
+
+struct Route {
+  std::string_view path;
+  RouteId id;
+  /// Allowed methods; empty = any method.
+  std::vector<std::string_view> methods;
+};
+
+const std::vector<Route>& routes() {
+  static const std::vector<Route> table = {
+      {kExecutePath, RouteId::Execute, {"POST"}}, {kValidatePath, RouteId::Validate, {"POST"}},
+      {"/health", RouteId::Health, {}},           {"/health/live", RouteId::Live, {}},
+      {"/health/ready", RouteId::Ready, {}},      {"/version", RouteId::Version, {"GET", "HEAD"}},
+  };
+  return table;
+}
+
+/// A client's X-Request-ID is kept when it is 1-128 characters of letters,
+/// digits and `-_.:/+=@`; anything else (empty, long, control characters,
+/// spaces) is replaced so that logs and headers stay clean.
+bool acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("-_.:/+=@").find(c) != std::string_view::npos;
+  });
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+/// The document format a Content-Type names: JSON (application/json, any
+/// +json type), YAML (application/yaml, application/x-yaml, text/yaml,
+/// text/x-yaml, any +yaml type), else detected from the content.
+load::Format format_of(const std::string* content_type) {
+  if (!content_type) return load::Format::Auto;
+  std::string type = lower_ascii(content_type->substr(0, content_type->find(';')));
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.pop_back();
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.erase(0, 1);
+  auto ends_with = [&](std::string_view suffix) {
+    return type.size() >= suffix.size() &&
+           type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (type == "application/json" || type == "text/json" || ends_with("+json")) {
+    return load::Format::Json;
+  }
+  if (type == "application/yaml" || type == "application/x-yaml" || type == "text/yaml" ||
+      type == "text/x-yaml" || ends_with("+yaml")) {
+    return load::Format::Yaml;
+  }
+  return load::Format::Auto;
+}
+
+/// Whether a diagnostic reports that the text is not JSON/YAML at all.
+bool is_syntax_error(const diag::Diagnostic& d) {
+  return d.code == "json-syntax" || d.code == "duplicate-key" || d.code == "nesting-too-deep" ||
+         d.code == "number-out-of-range" || d.code.rfind("yaml-", 0) == 0;
+}
+
+/// `<request>:3:7: message` (the position only when known), as the CLI
+/// lists a result's errors.
+std::string positioned(const diag::Diagnostic& d) {
+  const auto& w = d.where;
+  if (w.line > 0) return fmt::format("{}:{}:{}: {}", kSourceName, w.line, w.column, d.message);
+  return d.message;
+}
+
+/// Diagnostics in source order (by line and column; those without a
+/// position first), as `thaiyyal validate` lists them.
+std::vector<const diag::Diagnostic*> in_source_order(const diag::Diagnostics& diags) {
+  std::vector<const diag::Diagnostic*> out;
+  for (const auto& d : diags.all()) out.push_back(&d);
+  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    return std::pair(a->where.line, a->where.column) < std::pair(b->where.line, b->where.column);
+  });
+  return out;
+}
+
+/// Each diagnostic as `thaiyyal validate --format json` writes it.
+Value diagnostics_value(const diag::Diagnostics& diags) {
+  Array out;
+  for (const auto* d : in_source_order(diags)) out.push_back(parse_json(diag::render_json(*d)));
+  return Value(std::move(out));
+}
+
+/// The first error in source order, or nullptr.
+const diag::Diagnostic* first_error(const diag::Diagnostics& diags) {
+  for (const auto* d : in_source_order(diags)) {
+    if (d->severity == diag::Severity::Error) return d;
+  }
+  return nullptr;
+}
+
+std::string timestamp_now() { return expr::detail::format_instant(expr::detail::now_ms()); }
+
+std::string join(const std::vector<std::string_view>& items, std::string_view sep) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct Handler::Context {
+  const Request& request;
+  std::string request_id;
+  std::string path;  ///< without the query string
+
+  /// A JSON response: compact, newline-terminated, with the common headers.
+  Response json(int status, const Value& body) const {
+    Response r;
+    r.status = status;
+    r.body = to_json(body);
+    r.body += '\n';
+    r.set_header("Content-Type", "application/json");
+    finish(r);
+    return r;
+  }
+
+  /// The headers every response carries.
+  void finish(Response& r) const {
+    r.set_header("X-Request-ID", request_id);
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("Cache-Control", "no-store");
+  }
+
+  /// The error envelope (R-02): success, error, details, code, request_id,
+  /// then `extra`'s keys.
+  Response error(int status, std::string_view code, std::string_view summary,
+                 std::string_view details, Object extra = {}) const {
+    Object o;
+    o.append_unique("success", Value(false));
+    o.append_unique("error", Value(summary));
+    o.append_unique("details", Value(details));
+    o.append_unique("code", Value(code));
+    o.append_unique("request_id", Value(request_id));
+    for (const auto& [key, value] : extra) o.append_unique(key, value);
+    return json(status, Value(std::move(o)));
+  }
+};
+
+Handler::Handler(HandlerOptions options)
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+
+Response Handler::handle(const Request& request) {
+  const std::string* given = find_header(request.headers, "X-Request-ID");
+  Context ctx{request, given && acceptable_request_id(*given) ? *given : engine::new_execution_id(),
+              request.path.substr(0, request.path.find('?'))};
+  try {
+    const auto& table = routes();
+    const auto route = std::find_if(table.begin(), table.end(),
+                                    [&](const Route& r) { return r.path == ctx.path; });
+    if (route == table.end()) {
+      std::vector<std::string_view> paths;
+      for (const auto& r : table) paths.push_back(r.path);
+      std::string details = fmt::format("no route matches {}", ctx.path);
+      if (auto near = diag::spellcheck(ctx.path, paths)) {
+        details += fmt::format(" (did you mean {}?)", *near);
+      }
+      return ctx.error(404, "NOT_FOUND", "Not found", details);
+    }
+    const auto& methods = route->methods;
+    if (!methods.empty() &&
+        std::find(methods.begin(), methods.end(), request.method) == methods.end()) {
+      std::vector<std::string_view> allowed = methods;
+      allowed.push_back("OPTIONS");
+      if (request.method == "OPTIONS") {
+        Response r;
+        r.status = 204;
+        r.set_header("Allow", join(allowed, ", "));
+        ctx.finish(r);
+        return r;
+      }
+      Response r = ctx.error(405, "METHOD_NOT_ALLOWED", "Method not allowed",
+                             fmt::format("{} is not allowed on {}; use {}",
+                                         request.method.empty() ? "?" : request.method, ctx.path,
+                                         join(methods, " or ")));
+      r.set_header("Allow", join(allowed, ", "));
+      return r;
+    }
+    if (request.body.size() > options_.max_body_bytes) {
+      return refused(request, 413,
+                     fmt::format("the body is {} bytes; the limit is {} bytes", request.body.size(),
+                                 options_.max_body_bytes));
+    }
+    switch (route->id) {
+      case RouteId::Execute:
+        return execute(ctx);
+      case RouteId::Validate:
+        return validate(ctx);
+      case RouteId::Health:
+        return health(ctx, true, false);
+      case RouteId::Live:
+        return health(ctx, false, false);
+      case RouteId::Ready:
+        return health(ctx, true, true);
+      case RouteId::Version:
+        return version(ctx);
+    }
+    return ctx.error(500, "INTERNAL", "Internal server error", "");
+  } catch (const std::exception& e) {
+    if (options_.log_error) {
+      options_.log_error(fmt::format("request {} {} ({}): {}", request.method, ctx.path,
+                                     ctx.request_id, e.what()));
+    }
+    return ctx.error(500, "INTERNAL", "Internal server error", "");
+  }
+}
+
+Response Handler::refused(const Request& request, int status, std::string details) {
+  const std::string* given = find_header(request.headers, "X-Request-ID");
+  Context ctx{request, given && acceptable_request_id(*given) ? *given : engine::new_execution_id(),
+              request.path.substr(0, request.path.find('?'))};
+  switch (status) {
+    case 413:
+      return ctx.error(413, "BODY_TOO_LARGE", "Request body too large", details);
+    case 404:
+      return ctx.error(404, "NOT_FOUND", "Not found", details);
+    case 405:
+      return ctx.error(405, "METHOD_NOT_ALLOWED", "Method not allowed", details);
+    case 408:
+      return ctx.error(408, "REQUEST_TIMEOUT", "Request timeout", details);
+    case 414:
+      return ctx.error(414, "BAD_REQUEST", "Request URI too long", details);
+    default:
+      if (status >= 500) return ctx.error(status, "INTERNAL", "Internal server error", details);
+      return ctx.error(status, "BAD_REQUEST", "Bad request", details);
+  }
+}
+
+Response Handler::execute(Context& ctx) {
+  auto token = std::make_shared<engine::CancelToken>();
+  int refusal = 0;
+  if (!acquire(token, refusal)) {
+    if (refusal == 503) {
+      return ctx.error(503, "UNAVAILABLE", "Server shutting down",
+                       "the server is shutting down and starts no new executions");
+    }
+    Response r = ctx.error(429, "OVERLOADED", "Too many concurrent executions",
+                           fmt::format("all {} execution slots are busy; retry later",
+                                       options_.max_concurrent_executions));
+    r.set_header("Retry-After", "1");
+    return r;
+  }
+  struct Release {
+    Handler& h;
+    const std::shared_ptr<engine::CancelToken>& t;
+    ~Release() { h.release(t); }
+  } release{*this, token};
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto& limits = options_.limits;
+  auto source = std::make_shared<diag::SourceFile>(kSourceName, ctx.request.body);
+  load::LoadOptions lo;
+  lo.format = format_of(find_header(ctx.request.headers, "Content-Type"));
+  lo.max_payload_size = limits.max_payload_size;
+  lo.max_nodes = limits.max_nodes;
+  lo.max_edges = limits.max_edges;
+  lo.stop_on_oversize = true;
+  diag::Diagnostics diags;
+  auto wf = load::load_workflow(source, lo, diags);
+  const diag::Diagnostic* first = first_error(diags);
+  if (!wf && first) {
+    Object extra;
+    extra.append_unique("diagnostics", diagnostics_value(diags));
+    if (first->code == "payload-too-large") {
+      return ctx.error(413, "BODY_TOO_LARGE", "Workflow too large", first->message,
+                       std::move(extra));
+    }
+    if (is_syntax_error(*first)) {
+      const load::Format format =
+          lo.format == load::Format::Auto ? load::detect_format("", ctx.request.body) : lo.format;
+      const bool yaml = format == load::Format::Yaml;
+      return ctx.error(
+          400, yaml ? "INVALID_YAML" : "INVALID_JSON",
+          yaml ? "The request body is not valid YAML" : "The request body is not valid JSON",
+          positioned(*first), std::move(extra));
+    }
+  }
+  std::shared_ptr<const check::CompiledWorkflow> compiled;
+  if (wf) {
+    auto shared = std::make_shared<const Workflow>(std::move(*wf));
+    compiled =
+        check::compile_workflow(shared, diags, {}, check::CheckOptions{std::vector<std::string>{}});
+  }
+  if (!compiled || diags.has_blocking_errors()) {
+    const diag::Diagnostic* blocking = nullptr;
+    for (const auto* d : in_source_order(diags)) {
+      if (d->severity == diag::Severity::Error && !d->deferred) {
+        blocking = d;
+        break;
+      }
+    }
+    Object extra;
+    extra.append_unique("diagnostics", diagnostics_value(diags));
+    return ctx.error(400, "WORKFLOW_INVALID", "The workflow is invalid",
+                     blocking ? positioned(*blocking) : "the workflow could not be loaded",
+                     std::move(extra));
+  }
+
+  engine::RunOptions run;
+  run.limits = limits;
+  run.network = options_.network;
+  run.http = options_.http;
+  run.http_clients = options_.http_clients;
+  run.cancel = token;
+  const engine::RunResult result = engine::run_workflow(*compiled, run);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  const std::string execution_time = format_go_duration(std::chrono::duration_cast<Nanos>(elapsed));
+  const Value document = result.to_document();
+
+  try {
+    if (result.ok()) {
+      Object o;
+      o.append_unique("execution_time", Value(execution_time));
+      o.append_unique("results", document);
+      o.append_unique("success", Value(true));
+      return ctx.json(200, Value(std::move(o)));
+    }
+    int status = 500;
+    std::string_view code = "EXECUTION_FAILED";
+    std::string_view summary = "Workflow execution failed";
+    switch (result.status) {
+      case engine::RunStatus::Ok:
+      case engine::RunStatus::Failed:
+        break;
+      case engine::RunStatus::LimitExceeded:
+        code = "LIMIT_EXCEEDED";
+        summary = "Workflow execution stopped by a limit";
+        break;
+      case engine::RunStatus::TimedOut:
+        code = "EXECUTION_TIMEOUT";
+        summary = "Workflow execution timed out";
+        break;
+      case engine::RunStatus::Cancelled:
+        status = 503;
+        code = "EXECUTION_CANCELLED";
+        summary = "Workflow execution cancelled (the server is shutting down)";
+        break;
+    }
+    Object extra;
+    extra.append_unique("execution_time", Value(execution_time));
+    extra.append_unique("results", document);
+    return ctx.error(status, code, summary, result.errors.empty() ? "" : result.errors.front(),
+                     std::move(extra));
+  } catch (const JsonWriteError&) {
+    return ctx.error(500, "EXECUTION_FAILED", "Workflow execution failed",
+                     "cannot encode the result: a number is not finite");
+  }
+}
+
+Response Handler::validate(Context& ctx) {
+  const auto& limits = options_.limits;
+  auto source = std::make_shared<diag::SourceFile>(kSourceName, ctx.request.body);
+  load::LoadOptions lo;
+  lo.format = format_of(find_header(ctx.request.headers, "Content-Type"));
+  lo.max_payload_size = limits.max_payload_size;
+  lo.max_nodes = limits.max_nodes;
+  lo.max_edges = limits.max_edges;
+  lo.stop_on_oversize = true;
+  diag::Diagnostics diags;
+  auto wf = load::load_workflow(source, lo, diags);
+  std::optional<std::pair<std::size_t, std::size_t>> counts;
+  if (wf) {
+    counts.emplace(wf->nodes.size(), wf->edges.size());
+    auto shared = std::make_shared<const Workflow>(std::move(*wf));
+    check::compile_workflow(shared, diags, {}, check::CheckOptions{std::vector<std::string>{}});
+  }
+  // The reference's shape (E3: 200 with valid and error), plus every error
+  // and the structured diagnostics (D-14, additive).
+  Object o;
+  const bool valid = !diags.has_errors();
+  o.append_unique("valid", Value(valid));
+  if (!valid) {
+    Array errors;
+    for (const auto* d : in_source_order(diags)) {
+      if (d->severity == diag::Severity::Error) errors.emplace_back(positioned(*d));
+    }
+    o.append_unique("error", errors.front());
+    o.append_unique("errors", Value(std::move(errors)));
+  }
+  if (counts) {
+    o.append_unique("nodes", Value(counts->first));
+    o.append_unique("edges", Value(counts->second));
+  }
+  o.append_unique("diagnostics", diagnostics_value(diags));
+  return ctx.json(200, Value(std::move(o)));
+}
+
+Response Handler::health(Context& ctx, bool checks, bool readiness) {
+  const std::string now = timestamp_now();
+  bool healthy = true;
+  Object o;
+  Object check_list;
+  if (checks) {
+    Object engine_check;
+    engine_check.append_unique("status", Value("healthy"));
+    engine_check.append_unique("last_checked", Value(now));
+    check_list.append_unique("engine", Value(std::move(engine_check)));
+  }
+  if (readiness) {
+    // Not ready while shutting down or when every execution slot is busy
+    // (D-18): a load balancer then sends new work elsewhere.
+    std::string problem;
+    if (draining_.load()) {
+      problem = "the server is shutting down";
+    } else if (options_.max_concurrent_executions > 0 &&
+               running() >= options_.max_concurrent_executions) {
+      problem = fmt::format("all {} execution slots are busy", options_.max_concurrent_executions);
+    }
+    Object slots;
+    slots.append_unique("status", Value(problem.empty() ? "healthy" : "unhealthy"));
+    slots.append_unique("last_checked", Value(now));
+    if (!problem.empty()) slots.append_unique("error", Value(problem));
+    check_list.append_unique("executions", Value(std::move(slots)));
+    healthy = problem.empty();
+  }
+  o.append_unique("status", Value(healthy ? "healthy" : "unhealthy"));
+  o.append_unique("service_name", Value(kServiceName));
+  o.append_unique("service_version", Value(options_.version));
+  o.append_unique("uptime", Value(format_go_duration(std::chrono::duration_cast<Nanos>(
+                                std::chrono::steady_clock::now() - started_))));
+  o.append_unique("timestamp", Value(now));
+  if (checks) o.append_unique("checks", Value(std::move(check_list)));
+  return ctx.json(healthy ? 200 : 503, Value(std::move(o)));
+}
+
+Response Handler::version(Context& ctx) {
+  Object o;
+  o.append_unique("service_name", Value(kServiceName));
+  o.append_unique("version", Value(options_.version));
+  o.append_unique("result_version", Value(engine::kResultVersion));
+  return ctx.json(200, Value(std::move(o)));
+}
+
+bool Handler::acquire(const std::shared_ptr<engine::CancelToken>& token, int& refusal) {
+  std::lock_guard lock(mutex_);
+  if (draining_.load()) {
+    refusal = 503;
+    return false;
+  }
+  if (options_.max_concurrent_executions > 0 &&
+      runs_.size() >= options_.max_concurrent_executions) {
+    refusal = 429;
+    return false;
+  }
+  runs_.push_back(token);
+  return true;
+}
+
+void Handler::release(const std::shared_ptr<engine::CancelToken>& token) {
+  std::lock_guard lock(mutex_);
+  runs_.erase(std::remove(runs_.begin(), runs_.end(), token), runs_.end());
+  if (runs_.empty()) idle_.notify_all();
+}
+
+void Handler::start_draining() {
+  std::lock_guard lock(mutex_);
+  draining_.store(true);
+}
+
+bool Handler::wait_idle(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return idle_.wait_for(lock, timeout, [&] { return runs_.empty(); });
+}
+
+void Handler::cancel_running() {
+  std::lock_guard lock(mutex_);
+  for (const auto& token : runs_) token->cancel();
+}
+
+std::uint64_t Handler::running() const {
+  std::lock_guard lock(mutex_);
+  return runs_.size();
+}
+
+}  // namespace thaiyyal::serve
