@@ -32,6 +32,13 @@ std::string ConfigReader::prefix() const {
   return fmt::format("failed to unmarshal data for node {} (type {}): ", node_.id, node_.type);
 }
 
+diag::Diagnostic& ConfigReader::report(diag::Diagnostic& d) const {
+  // People read the problem itself (the rendering names the node); a run
+  // result's `errors` keep the Go engine's wording, which scripts match.
+  d.reference = prefix() + d.message;
+  return d;
+}
+
 diag::Location ConfigReader::location_in_data(const std::vector<PathStep>& data_path,
                                               bool at_key) const {
   auto path = node_path(node_.index);
@@ -50,8 +57,8 @@ const Value* ConfigReader::raw(std::string_view key) const {
 
 void ConfigReader::missing(std::string_view what) {
   ++errors_;
-  diags_.error("missing-field", prefix() + fmt::format("missing required field: {}", what),
-               wf_.location(node_path(node_.index), &node_));
+  report(diags_.error("missing-field", fmt::format("missing required field: {}", what),
+                      wf_.location(node_path(node_.index), &node_)));
 }
 
 diag::Diagnostic& ConfigReader::fail(std::string_view key, std::string_view code,
@@ -59,7 +66,7 @@ diag::Diagnostic& ConfigReader::fail(std::string_view key, std::string_view code
   ++errors_;
   diag::Location loc = key.empty() ? wf_.location(node_path(node_.index), &node_)
                                    : location_in_data({PathStep{std::string(key), std::nullopt}});
-  return diags_.error(std::string(code), prefix() + std::string(detail), std::move(loc));
+  return report(diags_.error(std::string(code), std::string(detail), std::move(loc)));
 }
 
 diag::Diagnostic& ConfigReader::fail_at(const std::vector<PathStep>& data_path,
@@ -78,7 +85,7 @@ diag::Diagnostic& ConfigReader::fail_at(const std::vector<PathStep>& data_path,
   } else {
     loc = location_in_data(data_path);
   }
-  return diags_.error(std::string(code), prefix() + std::string(detail), std::move(loc));
+  return report(diags_.error(std::string(code), std::string(detail), std::move(loc)));
 }
 
 void ConfigReader::warn(std::string_view key, std::string_view code, std::string_view message) {

@@ -1,7 +1,8 @@
 /// Typed reading of one node's `data` object, shared by every kind's
 /// `parse_config`. Each accessor checks the JSON type of one key, reports a
-/// load diagnostic in the reference's form
-///   failed to unmarshal data for node <id> (type <type>): <detail>
+/// load diagnostic `<detail>` (whose reference text, for a run result's
+/// `errors`, is the Go engine's
+///   failed to unmarshal data for node <id> (type <type>): <detail>)
 /// with the key's file position, and returns nothing on a mismatch. A key whose
 /// value is JSON null counts as absent (spec 03 §0.1). Keys match case-exactly.
 #pragma once
@@ -149,8 +150,13 @@ class ConfigReader {
   /// at an error (not every key was looked at), only the misspellings are.
   void report_unknown_keys();
 
-  /// The message prefix `failed to unmarshal data for node <id> (type <type>): `.
+  /// The Go engine's prefix of a configuration error,
+  /// `failed to unmarshal data for node <id> (type <type>): `. Errors reported
+  /// here carry the problem alone as their message, and this prefix plus the
+  /// message as their `reference` (the text of a run result's `errors`).
   std::string prefix() const;
+  /// Sets `d.reference` from prefix() and the message; returns `d`.
+  diag::Diagnostic& report(diag::Diagnostic& d) const;
   /// Location of a path inside data (`{"cases", 1, "when"}`).
   diag::Location location_in_data(const std::vector<PathStep>& data_path,
                                   bool at_key = false) const;

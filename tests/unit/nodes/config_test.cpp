@@ -762,8 +762,11 @@ TEST_SUITE("nodes") {
   {"id": "b", "type": "chunk", "data": {"size": null}},
   {"id": "c", "type": "filter", "data": {"condition": ""}}
 ]})");
+    // People read the problem; a run result's `errors` keep the Go wording.
+    CHECK(r.errors() == Strings{"missing required field: value", "missing required field: size",
+                                "filter node missing condition expression"});
     CHECK(
-        r.errors() ==
+        r.result_texts() ==
         Strings{"failed to unmarshal data for node a (type number): missing required field: value",
                 "failed to unmarshal data for node b (type chunk): missing required field: size",
                 "failed to unmarshal data for node c (type filter): filter node missing "
@@ -775,7 +778,7 @@ TEST_SUITE("nodes") {
   {"id": "a", "data": {"condition": ""}},
   {"id": "b", "data": {"cases": [{"is_default": true}, {"when": ">1", "output_path": "x"}]}}
 ]})");
-    CHECK(r.errors() ==
+    CHECK(r.result_texts() ==
           Strings{"failed to unmarshal data for node a (type filter): filter node missing "
                   "condition expression",
                   "failed to unmarshal data for node b (type switch): default case must be the "

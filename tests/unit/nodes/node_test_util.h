@@ -30,6 +30,14 @@ struct Checked {
     return out;
   }
   std::vector<std::string> errors() const { return messages(diag::Severity::Error); }
+  /// The errors as a run result's `errors` word them (Diagnostic::result_text).
+  std::vector<std::string> result_texts() const {
+    std::vector<std::string> out;
+    for (const auto& d : diags.all()) {
+      if (d.severity == diag::Severity::Error) out.push_back(d.result_text());
+    }
+    return out;
+  }
   std::vector<std::string> warnings() const { return messages(diag::Severity::Warning); }
   /// The first diagnostic of a severity (REQUIREs that there is one).
   const diag::Diagnostic& first(diag::Severity s = diag::Severity::Error) const {
@@ -65,7 +73,14 @@ inline Checked check_node(std::string_view type, std::string_view data) {
 }
 
 /// The load-error prefix for node "n" of `type`.
-inline std::string prefix(std::string_view type) {
+/// Configuration errors carry the problem alone as their message; the Go
+/// engine's `failed to unmarshal data for node n (type <type>): ` prefix is
+/// only in their reference text (see reference_prefix).
+inline std::string prefix(std::string_view /*type*/) { return {}; }
+
+/// The prefix of a configuration error's reference text (a run result's
+/// `errors`).
+inline std::string reference_prefix(std::string_view type) {
   return fmt::format("failed to unmarshal data for node n (type {}): ", type);
 }
 
