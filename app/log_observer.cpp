@@ -3,9 +3,24 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "common.h"
 #include "thaiyyal/diag/render.h"
 
 namespace thaiyyal::app {
+
+void add_log_options(CLI::App& cmd, LogLevel& level, LogFormat& format,
+                     const std::string& default_level) {
+  add_enum_option(cmd, "--log-level", level,
+                  {{"debug", LogLevel::Debug},
+                   {"info", LogLevel::Info},
+                   {"warn", LogLevel::Warn},
+                   {"error", LogLevel::Error},
+                   {"off", LogLevel::Off}},
+                  "Log level on stderr", default_level);
+  add_enum_option(cmd, "--log-format", format,
+                  {{"text", LogFormat::Text}, {"json", LogFormat::Json}}, "Log line format",
+                  "text");
+}
 
 std::string quoted(std::string_view s) {
   std::string out;

@@ -2,6 +2,7 @@
 /// text lines or JSON lines, filtered by level. An engine Observer.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -50,6 +51,11 @@ class LogObserver final : public engine::Observer {
   const Logger& log_;
   std::size_t executed_ = 0;
 };
+
+/// Adds --log-level {debug,info,warn,error,off} (default `default_level`) and
+/// --log-format {text,json} to `cmd`.
+void add_log_options(CLI::App& cmd, LogLevel& level, LogFormat& format,
+                     const std::string& default_level);
 
 /// A JSON string literal (for Fields).
 std::string quoted(std::string_view s);

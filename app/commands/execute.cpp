@@ -262,16 +262,7 @@ void register_execute(CLI::App& app, int& exit_code) {
                   "context_constant node of the same name; repeatable")
       ->type_name("NAME=VALUE");
   cmd->add_option("--seed", opts->seed, "Seed for random choices (sample), for reproducible runs");
-  add_enum_option(cmd[0], "--log-level", opts->log_level,
-                  {{"debug", LogLevel::Debug},
-                   {"info", LogLevel::Info},
-                   {"warn", LogLevel::Warn},
-                   {"error", LogLevel::Error},
-                   {"off", LogLevel::Off}},
-                  "Log level on stderr", "warn");
-  add_enum_option(cmd[0], "--log-format", opts->log_format,
-                  {{"text", LogFormat::Text}, {"json", LogFormat::Json}}, "Log line format",
-                  "text");
+  add_log_options(*cmd, opts->log_level, opts->log_format, "warn");
   add_color_flag(*cmd, opts->color);
   cmd->add_flag("--insecure", opts->insecure,
                 "Do not verify TLS certificates (for testing against self-signed servers)")

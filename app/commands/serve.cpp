@@ -249,16 +249,7 @@ void register_serve(CLI::App& app, int& exit_code) {
                   "Largest request body, e.g. 10MiB; larger ones get 413 [default: 10MiB; env "
                   "THAIYYAL_MAX_BODY_BYTES]")
       ->type_name("SIZE");
-  add_enum_option(cmd[0], "--log-level", opts->log_level,
-                  {{"debug", LogLevel::Debug},
-                   {"info", LogLevel::Info},
-                   {"warn", LogLevel::Warn},
-                   {"error", LogLevel::Error},
-                   {"off", LogLevel::Off}},
-                  "Log level on stderr", "info");
-  add_enum_option(cmd[0], "--log-format", opts->log_format,
-                  {{"text", LogFormat::Text}, {"json", LogFormat::Json}}, "Log line format",
-                  "text");
+  add_log_options(*cmd, opts->log_level, opts->log_format, "info");
   opts->settings.bind(*cmd, {Scope::Document, Scope::Run, Scope::Network});
   cmd->callback([opts, cmd, &exit_code] { exit_code = run_serve(*opts, *cmd); });
 }

@@ -39,20 +39,6 @@ std::string base64(std::string_view in) {
   return out;
 }
 
-std::string percent_encode(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || ch == '-' ||
-        ch == '.' || ch == '_' || ch == '~') {
-      out += ch;
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
-
 /// The JSON-escaped spelling of `s` (without quotes), as a secret would
 /// appear inside JSON text.
 std::string json_escaped(std::string_view s) {
@@ -546,6 +532,21 @@ void read_client(Reader& r, const Value& v, std::vector<PathStep> path, ClientRe
 }
 
 }  // namespace
+
+std::string percent_encode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || ch == '-' ||
+        ch == '.' || ch == '_' || ch == '~') {
+      out += ch;
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
 
 // ---- NamedClient --------------------------------------------------------------------
 

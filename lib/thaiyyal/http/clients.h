@@ -131,4 +131,8 @@ ClientRegistry read_clients(const Value& list, std::vector<PathStep> path,
                             std::shared_ptr<const diag::SourceFile> file, const EnvLookup& env,
                             diag::Diagnostics& diags);
 
+/// RFC 3986 percent-encoding of everything but the unreserved characters
+/// (query parameter names and values).
+std::string percent_encode(std::string_view s);
+
 }  // namespace thaiyyal::http

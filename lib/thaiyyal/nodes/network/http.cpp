@@ -111,22 +111,6 @@ void parse_query(ConfigReader& r, Config& c) {
   }
 }
 
-/// RFC 3986 percent-encoding of everything but the unreserved characters.
-std::string percent_encode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || ch == '-' ||
-        ch == '.' || ch == '_' || ch == '~') {
-      out += ch;
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
-
 /// `url` with `params` (already rendered) appended to its query, before any
 /// fragment.
 std::string with_query(const std::string& url,
@@ -138,9 +122,9 @@ std::string with_query(const std::string& url,
   char sep = q == std::string::npos ? '?' : (q + 1 == out.size() || out.back() == '&' ? '\0' : '&');
   for (const auto& [name, value] : params) {
     if (sep) out += sep;
-    out += percent_encode(name);
+    out += http::percent_encode(name);
     out += '=';
-    out += percent_encode(value);
+    out += http::percent_encode(value);
     sep = '&';
   }
   if (hash != std::string::npos) out.append(url, hash, std::string::npos);
