@@ -310,8 +310,7 @@ TEST_SUITE("check") {
     CHECK(d.deferred);
     CHECK(d.message ==
           "node cv (type context_variable) will fail when it runs: context_variable node: error "
-          "converting limit (number): cannot convert \"lots\" to number: strconv.ParseFloat: "
-          "parsing \"lots\": invalid syntax");
+          "converting limit (number): cannot convert \"lots\" to number: not a number");
     CHECK(d.notes.empty());
     CHECK(d.where.json_path == "$.nodes[0].data.context_values[1].value");
     CHECK(d.where.line == 4);

@@ -204,14 +204,11 @@ ContextConversion epoch_value(const Value& v, bool millis) {
       case FloatParse::Ok:
         break;
       case FloatParse::Range:
-        out.error = fmt::format(
-            "cannot convert \"{}\" to {}: strconv.ParseInt: parsing \"{}\": value out of range", *s,
-            unit, *s);
+        out.error =
+            fmt::format("cannot convert \"{}\" to {}: the whole number is out of range", *s, unit);
         return out;
       default:
-        out.error = fmt::format(
-            "cannot convert \"{}\" to {}: strconv.ParseInt: parsing \"{}\": invalid syntax", *s,
-            unit, *s);
+        out.error = fmt::format("cannot convert \"{}\" to {}: not a whole number", *s, unit);
         return out;
     }
   } else {
@@ -318,19 +315,14 @@ ContextConversion convert_context_value(const Value& v, ContextType type,
           out.value = Value(d);
           return out;
         case FloatParse::Range:
-          out.error = fmt::format(
-              "cannot convert \"{}\" to number: strconv.ParseFloat: parsing \"{}\": value out "
-              "of range",
-              *s, *s);
+          out.error =
+              fmt::format("cannot convert \"{}\" to number: the number is out of range", *s);
           return out;
         case FloatParse::NotFinite:
           out.error = fmt::format("cannot convert \"{}\" to number: not a finite number", *s);
           return out;
         case FloatParse::Syntax:
-          out.error = fmt::format(
-              "cannot convert \"{}\" to number: strconv.ParseFloat: parsing \"{}\": invalid "
-              "syntax",
-              *s, *s);
+          out.error = fmt::format("cannot convert \"{}\" to number: not a number", *s);
           return out;
       }
       return out;
@@ -347,10 +339,7 @@ ContextConversion convert_context_value(const Value& v, ContextType type,
                    *s == "False") {
           out.value = Value(false);
         } else {
-          out.error = fmt::format(
-              "cannot convert \"{}\" to boolean: strconv.ParseBool: parsing \"{}\": invalid "
-              "syntax",
-              *s, *s);
+          out.error = fmt::format("cannot convert \"{}\" to boolean: use true, false, 1 or 0", *s);
         }
       } else {
         out.error = fmt::format("cannot convert type {} to boolean", kind_name(v.kind()));
