@@ -135,6 +135,20 @@ std::string join(const std::vector<std::string_view>& items, std::string_view se
   return out;
 }
 
+/// Loads a request body as a workflow (JSON or YAML by Content-Type) under
+/// the document limits; every problem goes to `diags`.
+std::optional<Workflow> load_body(const Request& request, const Limits& limits,
+                                  diag::Diagnostics& diags) {
+  auto source = std::make_shared<diag::SourceFile>(kSourceName, request.body);
+  load::LoadOptions lo;
+  lo.format = format_of(find_header(request.headers, "Content-Type"));
+  lo.max_payload_size = limits.max_payload_size;
+  lo.max_nodes = limits.max_nodes;
+  lo.max_edges = limits.max_edges;
+  lo.stop_on_oversize = true;
+  return load::load_workflow(source, lo, diags);
+}
+
 }  // namespace
 
 struct Handler::Context {
@@ -286,15 +300,8 @@ Response Handler::execute(Context& ctx) {
 
   const auto started = std::chrono::steady_clock::now();
   const auto& limits = options_.limits;
-  auto source = std::make_shared<diag::SourceFile>(kSourceName, ctx.request.body);
-  load::LoadOptions lo;
-  lo.format = format_of(find_header(ctx.request.headers, "Content-Type"));
-  lo.max_payload_size = limits.max_payload_size;
-  lo.max_nodes = limits.max_nodes;
-  lo.max_edges = limits.max_edges;
-  lo.stop_on_oversize = true;
   diag::Diagnostics diags;
-  auto wf = load::load_workflow(source, lo, diags);
+  auto wf = load_body(ctx.request, limits, diags);
   const diag::Diagnostic* first = first_error(diags);
   if (!wf && first) {
     Object extra;
@@ -304,8 +311,8 @@ Response Handler::execute(Context& ctx) {
                        std::move(extra));
     }
     if (is_syntax_error(*first)) {
-      const load::Format format =
-          lo.format == load::Format::Auto ? load::detect_format("", ctx.request.body) : lo.format;
+      load::Format format = format_of(find_header(ctx.request.headers, "Content-Type"));
+      if (format == load::Format::Auto) format = load::detect_format("", ctx.request.body);
       const bool yaml = format == load::Format::Yaml;
       return ctx.error(
           400, yaml ? "INVALID_YAML" : "INVALID_JSON",
@@ -387,15 +394,8 @@ Response Handler::execute(Context& ctx) {
 
 Response Handler::validate(Context& ctx) {
   const auto& limits = options_.limits;
-  auto source = std::make_shared<diag::SourceFile>(kSourceName, ctx.request.body);
-  load::LoadOptions lo;
-  lo.format = format_of(find_header(ctx.request.headers, "Content-Type"));
-  lo.max_payload_size = limits.max_payload_size;
-  lo.max_nodes = limits.max_nodes;
-  lo.max_edges = limits.max_edges;
-  lo.stop_on_oversize = true;
   diag::Diagnostics diags;
-  auto wf = load::load_workflow(source, lo, diags);
+  auto wf = load_body(ctx.request, limits, diags);
   std::optional<std::pair<std::size_t, std::size_t>> counts;
   if (wf) {
     counts.emplace(wf->nodes.size(), wf->edges.size());
