@@ -4,12 +4,13 @@
 #include <fmt/format.h>
 
 #include "common.h"
+#include "settings.h"
 #include "thaiyyal/diag/render.h"
 
 namespace thaiyyal::app {
 
 void add_log_options(CLI::App& cmd, LogLevel& level, LogFormat& format,
-                     const std::string& default_level) {
+                     const std::string& default_level, const std::string& default_format) {
   add_enum_option(cmd, "--log-level", level,
                   {{"debug", LogLevel::Debug},
                    {"info", LogLevel::Info},
@@ -19,7 +20,50 @@ void add_log_options(CLI::App& cmd, LogLevel& level, LogFormat& format,
                   "Log level on stderr", default_level);
   add_enum_option(cmd, "--log-format", format,
                   {{"text", LogFormat::Text}, {"json", LogFormat::Json}}, "Log line format",
-                  "text");
+                  default_format);
+}
+
+void log_options_from_env(const CLI::App& cmd, LogLevel& level, LogFormat& format) {
+  auto env = [](std::initializer_list<const char*> names) -> std::pair<std::string, std::string> {
+    for (const char* name : names) {
+      if (const char* v = std::getenv(name); v && *v) return {name, v};
+    }
+    return {};
+  };
+  if (cmd.count("--log-level") == 0) {
+    const auto [name, value] = env({"THAIYYAL_LOG_LEVEL", "LOG_LEVEL"});
+    if (!name.empty()) {
+      std::string v = value;
+      for (auto& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (v == "warning") v = "warn";
+      static const std::pair<const char*, LogLevel> kLevels[] = {{"debug", LogLevel::Debug},
+                                                                 {"info", LogLevel::Info},
+                                                                 {"warn", LogLevel::Warn},
+                                                                 {"error", LogLevel::Error},
+                                                                 {"off", LogLevel::Off}};
+      bool known = false;
+      for (const auto& [text, l] : kLevels) {
+        if (v == text) {
+          level = l;
+          known = true;
+        }
+      }
+      if (!known) {
+        throw SettingsError(fmt::format(
+            "{}: '{}' is not a log level (debug, info, warn, error or off)", name, value));
+      }
+    }
+  }
+  if (cmd.count("--log-format") == 0) {
+    const auto [name, value] = env({"THAIYYAL_LOG_FORMAT"});
+    if (value == "json") {
+      format = LogFormat::Json;
+    } else if (value == "text") {
+      format = LogFormat::Text;
+    } else if (!name.empty()) {
+      throw SettingsError(fmt::format("{}: '{}' is not a log format (text or json)", name, value));
+    }
+  }
 }
 
 std::string quoted(std::string_view s) {
@@ -76,7 +120,10 @@ void Logger::log(LogLevel level, std::string_view msg, const Fields& fields) con
 }
 
 Logger::Fields LogObserver::base(const engine::RunInfo& run) const {
-  return {{"workflow_id", quoted(run.workflow_id)}, {"execution_id", quoted(run.execution_id)}};
+  Logger::Fields f{{"workflow_id", quoted(run.workflow_id)},
+                   {"execution_id", quoted(run.execution_id)}};
+  if (!run.request_id.empty()) f.emplace_back("request_id", quoted(run.request_id));
+  return f;
 }
 
 void LogObserver::on_workflow_start(const engine::RunInfo& run) {
@@ -122,15 +169,14 @@ void LogObserver::on_node_skipped(const engine::RunInfo& run, std::string_view n
   log_.log(LogLevel::Debug, "node skipped due to conditional edge", f);
 }
 
-void LogObserver::on_workflow_end(const engine::RunInfo& run, std::chrono::nanoseconds elapsed,
-                                  bool success, const Value&, std::string_view error) {
+void LogObserver::on_workflow_end(const engine::RunInfo& run, const engine::RunEnd& end) {
   auto f = base(run);
-  f.emplace_back("duration_ms", millis(elapsed));
-  if (success) {
+  f.emplace_back("duration_ms", millis(end.elapsed));
+  if (end.success) {
     f.emplace_back("nodes_executed", std::to_string(executed_));
     log_.log(LogLevel::Info, "workflow execution completed successfully", f);
   } else {
-    f.emplace_back("error", quoted(error));
+    f.emplace_back("error", quoted(end.error));
     log_.log(LogLevel::Info, "workflow execution failed", f);
   }
 }

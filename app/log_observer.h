@@ -43,8 +43,7 @@ class LogObserver final : public engine::Observer {
   void on_node_failure(const engine::RunInfo& run, const engine::NodeInfo& node,
                        std::chrono::nanoseconds elapsed, std::string_view error) override;
   void on_node_skipped(const engine::RunInfo& run, std::string_view node_id) override;
-  void on_workflow_end(const engine::RunInfo& run, std::chrono::nanoseconds elapsed, bool success,
-                       const Value& final_output, std::string_view error) override;
+  void on_workflow_end(const engine::RunInfo& run, const engine::RunEnd& end) override;
 
  private:
   Logger::Fields base(const engine::RunInfo& run) const;
@@ -55,7 +54,11 @@ class LogObserver final : public engine::Observer {
 /// Adds --log-level {debug,info,warn,error,off} (default `default_level`) and
 /// --log-format {text,json} to `cmd`.
 void add_log_options(CLI::App& cmd, LogLevel& level, LogFormat& format,
-                     const std::string& default_level);
+                     const std::string& default_level, const std::string& default_format = "text");
+
+/// Applies THAIYYAL_LOG_LEVEL (or LOG_LEVEL) and THAIYYAL_LOG_FORMAT where
+/// the flags were not given. Throws SettingsError for a bad value.
+void log_options_from_env(const CLI::App& cmd, LogLevel& level, LogFormat& format);
 
 /// A JSON string literal (for Fields).
 std::string quoted(std::string_view s);

@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -140,8 +141,25 @@ int main(int argc, char** argv) {
     }
   }
 
+  // The reference server's Go-style flags (-addr :8080, -max-http-calls=5)
+  // keep working: for serve, a single dash before a word of two or more
+  // letters is read as two.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args.front() == "serve") {
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      const std::string& a = args[i];
+      if (a == "--") break;
+      if (a.size() > 2 && a[0] == '-' && a[1] != '-' &&
+          std::isalpha(static_cast<unsigned char>(a[1])) &&
+          std::isalpha(static_cast<unsigned char>(a[2]))) {
+        args[i] = "-" + a;
+      }
+    }
+  }
+  std::reverse(args.begin(), args.end());
+
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

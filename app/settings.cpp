@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <thread>
 
 #include "common.h"
 #include "thaiyyal/diag/spellcheck.h"
@@ -15,7 +16,7 @@
 namespace thaiyyal::app {
 namespace {
 
-enum class Type : std::uint8_t { Count, Size, Duration, Flag };
+enum class Type : std::uint8_t { Count, Size, Duration, Flag, Text };
 
 struct Setting {
   const char* flag;  ///< without the leading dashes; the YAML key and the
@@ -26,9 +27,52 @@ struct Setting {
   std::uint64_t Limits::*count = nullptr;
   Limits::Millis Limits::*duration = nullptr;
   bool http::NetworkPolicy::*network_flag = nullptr;
+  // Service settings (Serve, Observe and RunObserve scopes).
+  std::uint64_t ServiceSettings::*svc_count = nullptr;
+  Limits::Millis ServiceSettings::*svc_duration = nullptr;
+  bool ServiceSettings::*svc_flag = nullptr;
+  std::string ServiceSettings::*svc_text = nullptr;
+  /// Environment variables read after THAIYYAL_*, in order (the reference's
+  /// deployment files set these).
+  std::vector<const char*> legacy_env = {};
+  /// The variable instead of the derived THAIYYAL_ name, when set.
+  const char* env = nullptr;
 };
 
-const Setting kSettings[] = {
+/// A Setting of the service settings.
+Setting svc(const char* flag, Type type, Scope scope, const char* help,
+            std::vector<const char*> legacy = {}, const char* env = nullptr) {
+  Setting s{flag, type, scope, help};
+  s.legacy_env = std::move(legacy);
+  s.env = env;
+  return s;
+}
+Setting svc_count(const char* flag, Type type, Scope scope, const char* help,
+                  std::uint64_t ServiceSettings::*member, std::vector<const char*> legacy = {}) {
+  Setting s = svc(flag, type, scope, help, std::move(legacy));
+  s.svc_count = member;
+  return s;
+}
+Setting svc_duration(const char* flag, Scope scope, const char* help,
+                     Limits::Millis ServiceSettings::*member) {
+  Setting s = svc(flag, Type::Duration, scope, help);
+  s.svc_duration = member;
+  return s;
+}
+Setting svc_text(const char* flag, Scope scope, const char* help,
+                 std::string ServiceSettings::*member, std::vector<const char*> legacy = {},
+                 const char* env = nullptr) {
+  Setting s = svc(flag, Type::Text, scope, help, std::move(legacy), env);
+  s.svc_text = member;
+  return s;
+}
+Setting svc_flag(const char* flag, Scope scope, const char* help, bool ServiceSettings::*member) {
+  Setting s = svc(flag, Type::Flag, scope, help);
+  s.svc_flag = member;
+  return s;
+}
+
+const std::vector<Setting> kSettings = {
     {"max-nodes", Type::Count, Scope::Document, "Maximum nodes in a workflow (0 = unlimited)",
      &Limits::max_nodes},
     {"max-edges", Type::Count, Scope::Document, "Maximum edges in a workflow (0 = unlimited)",
@@ -78,6 +122,77 @@ const Setting kSettings[] = {
     {"allow-cloud-metadata", Type::Flag, Scope::Network,
      "Allow cloud metadata endpoints (169.254.169.254, metadata.google.internal, ...)", nullptr,
      nullptr, &http::NetworkPolicy::allow_cloud_metadata},
+    // The server (spec 04 §5.4).
+    svc_text("addr", Scope::Serve,
+             "Listen address HOST:PORT; :PORT listens on every interface, port 0 picks a free "
+             "port",
+             &ServiceSettings::addr, {"SERVER_ADDR"}),
+    svc_duration("read-header-timeout", Scope::Serve,
+                 "Longest wait for each part of a request's headers (slowloris guard)",
+                 &ServiceSettings::read_header_timeout),
+    svc_duration("read-timeout", Scope::Serve, "Longest wait for each part of a request body",
+                 &ServiceSettings::read_timeout),
+    svc_duration("write-timeout", Scope::Serve,
+                 "Longest wait for the client to take each part of a response (0 = "
+                 "max-execution-time + 10s; when set, it must exceed max-execution-time)",
+                 &ServiceSettings::write_timeout),
+    svc_duration("idle-timeout", Scope::Serve, "How long an idle keep-alive connection stays open",
+                 &ServiceSettings::idle_timeout),
+    svc_duration("shutdown-timeout", Scope::Serve,
+                 "On SIGTERM/SIGINT: how long running executions may take to finish before "
+                 "they are cancelled",
+                 &ServiceSettings::shutdown_timeout),
+    svc_count("max-body-bytes", Type::Size, Scope::Serve,
+              "Largest request body, e.g. 10MiB; larger ones get 413",
+              &ServiceSettings::max_body_bytes),
+    svc_count("max-concurrent-executions", Type::Count, Scope::Serve,
+              "Executions at once; more get 429 with Retry-After (0 = unlimited)",
+              &ServiceSettings::max_concurrent, {"THAIYYAL_MAX_CONCURRENT"}),
+    svc_text("cors-origins", Scope::Serve,
+             "Origins allowed to call the API from a browser: a comma list, or * (CORS is off "
+             "when empty)",
+             &ServiceSettings::cors_origins),
+    svc_text("auth-token-file", Scope::Serve,
+             "File holding the bearer token that /api/* requests must send (Authorization: "
+             "Bearer TOKEN); THAIYYAL_AUTH_TOKEN gives the token itself",
+             &ServiceSettings::auth_token_file),
+    svc_flag("auth-metrics", Scope::Serve, "Require the bearer token on /metrics too",
+             &ServiceSettings::auth_metrics),
+    // Observability of execute and serve.
+    svc_text("metrics-addr", Scope::Observe,
+             "Serve /metrics and /health* on this address (execute: while the run lasts; "
+             "serve: a separate admin listener)",
+             &ServiceSettings::metrics_addr),
+    svc_text("otlp-endpoint", Scope::Observe,
+             "Export trace spans as OTLP/HTTP JSON to this collector, e.g. "
+             "http://127.0.0.1:4318",
+             &ServiceSettings::otlp_endpoint, {"OTEL_EXPORTER_OTLP_ENDPOINT"}),
+    svc_duration("metrics-linger", Scope::RunObserve,
+                 "Keep the --metrics-addr listener up this long after the run, so a scraper "
+                 "catches a short run",
+                 &ServiceSettings::metrics_linger),
+    svc_text("metrics-file", Scope::RunObserve,
+             "Write the run's metrics to FILE atomically (node_exporter textfile collector "
+             "format)",
+             &ServiceSettings::metrics_file),
+    svc_text("pushgateway", Scope::RunObserve,
+             "Push the run's metrics to this Prometheus Pushgateway URL, e.g. "
+             "http://127.0.0.1:9091",
+             &ServiceSettings::pushgateway),
+    svc_text("pushgateway-job", Scope::RunObserve, "The job label of the push",
+             &ServiceSettings::pushgateway_job),
+    svc_text("pushgateway-instance", Scope::RunObserve,
+             "The instance label of the push (default: the host name)",
+             &ServiceSettings::pushgateway_instance),
+};
+
+/// Where a setting's legacy environment names apply: the reference's
+/// run-limit variables, read by serve (its deployment files set them).
+const std::vector<std::pair<const char*, const char*>> kLegacyLimitEnv = {
+    {"max-execution-time", "MAX_EXECUTION_TIME"},
+    {"max-node-executions", "MAX_NODE_EXECUTIONS"},
+    {"max-http-calls", "MAX_HTTP_CALLS"},
+    {"max-loop-iterations", "MAX_LOOP_ITERATIONS"},
 };
 
 /// "a,b,,c" -> {"a", "b", "c"}.
@@ -94,6 +209,7 @@ std::vector<std::string> split_list(std::string_view list) {
 }
 
 std::string env_name(const Setting& s) {
+  if (s.env) return s.env;
   std::string n = "THAIYYAL_";
   for (const char* p = s.flag; *p; ++p) n += *p == '-' ? '_' : static_cast<char>(std::toupper(*p));
   return n;
@@ -109,16 +225,32 @@ std::string yaml_key(const Setting& s) {
 
 std::string default_text(const Setting& s) {
   const Limits d;
+  const ServiceSettings sd;
   if (s.type == Type::Flag) return "off";
+  if (s.svc_text) return sd.*(s.svc_text);
   if (s.type == Type::Duration) {
-    return format_go_duration(std::chrono::duration_cast<Nanos>(d.*(s.duration)));
+    const auto v = s.svc_duration ? sd.*(s.svc_duration) : d.*(s.duration);
+    return format_go_duration(std::chrono::duration_cast<Nanos>(v));
   }
-  return std::to_string(d.*(s.count));
+  const auto v = s.svc_count ? sd.*(s.svc_count) : d.*(s.count);
+  if (s.type == Type::Size && v > 0 && v % (1u << 20) == 0) {
+    return std::to_string(v >> 20) + "MiB";
+  }
+  return std::to_string(v);
+}
+
+/// Where a service duration goes when the caller does not want them.
+Limits::Millis& scratch_duration() {
+  thread_local Limits::Millis sink{0};
+  return sink;
 }
 
 void apply(const Setting& s, std::string_view text, const std::string& source, Limits& limits,
-           http::NetworkPolicy* network) {
+           http::NetworkPolicy* network, ServiceSettings* service) {
   switch (s.type) {
+    case Type::Text:
+      if (service) service->*(s.svc_text) = std::string(text);
+      return;
     case Type::Flag: {
       bool on = false;
       if (text == "1" || text == "true" || text == "yes" || text == "on") {
@@ -126,7 +258,8 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
       } else if (!(text == "0" || text == "false" || text == "no" || text == "off")) {
         throw SettingsError(fmt::format("{}: '{}' is not a boolean (true or false)", source, text));
       }
-      if (network) network->*(s.network_flag) = on;
+      if (s.network_flag && network) network->*(s.network_flag) = on;
+      if (s.svc_flag && service) service->*(s.svc_flag) = on;
       return;
     }
     case Type::Count: {
@@ -136,7 +269,11 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
         throw SettingsError(
             fmt::format("{}: '{}' is not a non-negative whole number", source, text));
       }
-      limits.*(s.count) = v;
+      if (s.svc_count) {
+        if (service) service->*(s.svc_count) = v;
+      } else {
+        limits.*(s.count) = v;
+      }
       return;
     }
     case Type::Size: {
@@ -147,7 +284,11 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
                         "powers of 1024)",
                         source, text));
       }
-      limits.*(s.count) = *v;
+      if (s.svc_count) {
+        if (service) service->*(s.svc_count) = *v;
+      } else {
+        limits.*(s.count) = *v;
+      }
       return;
     }
     case Type::Duration: {
@@ -156,11 +297,14 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
         throw SettingsError(fmt::format(
             "{}: '{}' is not a duration (use e.g. 200ms, 30s, 5m, 1h30m)", source, text));
       }
-      // A negative or zero time limit means "no limit" (D9).
-      limits.*(s.duration) = std::chrono::duration_cast<Limits::Millis>(*d);
-      if (d->count() > 0 && limits.*(s.duration) == Limits::Millis(0)) {
-        limits.*(s.duration) = Limits::Millis(1);
+      if (s.svc_duration && d->count() < 0) {
+        throw SettingsError(fmt::format("{}: '{}' must not be negative", source, text));
       }
+      // A negative or zero time limit means "no limit" (D9).
+      auto& target = s.svc_duration ? (service ? service->*(s.svc_duration) : scratch_duration())
+                                    : limits.*(s.duration);
+      target = std::chrono::duration_cast<Limits::Millis>(*d);
+      if (d->count() > 0 && target == Limits::Millis(0)) target = Limits::Millis(1);
       return;
     }
   }
@@ -220,23 +364,49 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
     if (std::find(scopes.begin(), scopes.end(), s.scope) == scopes.end()) continue;
     bound_.push_back(Bound{i, {}, false, nullptr});
   }
+  serve_ = std::find(scopes.begin(), scopes.end(), Scope::Serve) != scopes.end();
   bool network = false;
   for (auto& b : bound_) {
     const auto& s = kSettings[b.index];
+    const char* group = s.scope == Scope::Serve ? "Server"
+                        : s.scope == Scope::Observe || s.scope == Scope::RunObserve
+                            ? "Observability"
+                        : s.scope == Scope::Network ? "Network policy"
+                                                    : "Limits";
+    std::string env = env_name(s);
+    for (const char* legacy : s.legacy_env) env += fmt::format(", {}", legacy);
+    if (serve_) {
+      for (const auto& [flag, legacy] : kLegacyLimitEnv) {
+        if (std::string_view(flag) == s.flag) env += fmt::format(", {}", legacy);
+      }
+    }
+    std::string names = std::string("--") + s.flag;
+    // Shorter spellings kept for the flags' first users.
+    if (std::string_view(s.flag) == "max-concurrent-executions") names += ",--max-concurrent";
+    if (std::string_view(s.flag) == "max-body-bytes") names += ",--max-body-size";
     if (s.type == Type::Flag) {
-      network = true;
-      b.option = cmd.add_flag(std::string("--") + s.flag, b.flag_set,
-                              fmt::format("{} [env {}]", s.help, env_name(s)))
-                     ->group("Network policy");
+      if (s.scope == Scope::Network) network = true;
+      b.option =
+          cmd.add_flag(names, b.flag_set, fmt::format("{} [env {}]", s.help, env))->group(group);
       continue;
     }
-    b.option = cmd.add_option(
-                      std::string("--") + s.flag, b.flag_value,
-                      fmt::format("{} [default: {}; env {}]", s.help, default_text(s), env_name(s)))
-                   ->type_name(s.type == Type::Duration ? "DURATION"
-                               : s.type == Type::Size   ? "SIZE"
-                                                        : "N")
-                   ->group("Limits");
+    std::string shown_default = default_text(s);
+    if (std::string_view(s.flag) == "max-concurrent-executions") {
+      shown_default = fmt::format("{} (4 per CPU)", default_concurrency());
+    }
+    const std::string help =
+        shown_default.empty() ? fmt::format("{} [env {}]", s.help, env)
+                              : fmt::format("{} [default: {}; env {}]", s.help, shown_default, env);
+    const char* type_name =
+        s.type == Type::Duration                                          ? "DURATION"
+        : s.type == Type::Size                                            ? "SIZE"
+        : s.type == Type::Count                                           ? "N"
+        : std::string_view(s.flag).find("file") != std::string_view::npos ? "FILE"
+        : std::string_view(s.flag).find("addr") != std::string_view::npos ? "ADDR"
+        : std::string_view(s.flag) == "cors-origins"                      ? "ORIGINS"
+        : std::string_view(s.flag).find("pushgateway-") == 0              ? "NAME"
+                                                                          : "URL";
+    b.option = cmd.add_option(names, b.flag_value, help)->type_name(type_name)->group(group);
   }
   if (network) {
     domains_option_ = cmd.add_option("--allow-domain", allowed_domains_,
@@ -257,7 +427,8 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
       ->type_name("FILE");
 }
 
-void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
+void Settings::resolve(Limits& limits, http::NetworkPolicy* network,
+                       ServiceSettings* service) const {
   std::vector<std::string> config_domains;
   // 1. The config file.
   if (!config_file_.empty()) {
@@ -324,19 +495,31 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
           throw SettingsError(fmt::format("{}: {} must be a number or a string, got {}",
                                           config_file_, key, kind_name(value.kind())));
         }
-        apply(kSettings[found->index], text, fmt::format("{}: {}", config_file_, key), limits,
-              network);
+        found->source = fmt::format("{}: {}", config_file_, key);
+        apply(kSettings[found->index], text, found->source, limits, network, service);
       }
     }
   }
   // 2. The environment, 3. flags.
   for (const auto& b : bound_) {
     const auto& s = kSettings[b.index];
-    const auto env = env_name(s);
-    if (const char* v = std::getenv(env.c_str()); v && *v) apply(s, v, env, limits, network);
+    std::vector<std::string> envs;  // lowest precedence first
+    if (serve_) {
+      for (const auto& [flag, legacy] : kLegacyLimitEnv) {
+        if (std::string_view(flag) == s.flag) envs.emplace_back(legacy);
+      }
+    }
+    for (auto it = s.legacy_env.rbegin(); it != s.legacy_env.rend(); ++it) envs.emplace_back(*it);
+    envs.push_back(env_name(s));
+    for (const auto& env : envs) {
+      if (const char* v = std::getenv(env.c_str()); v && *v) {
+        b.source = env;
+        apply(s, v, env, limits, network, service);
+      }
+    }
     if (b.option && b.option->count() > 0) {
-      apply(s, s.type == Type::Flag ? "true" : b.flag_value, std::string("--") + s.flag, limits,
-            network);
+      b.source = std::string("--") + s.flag;
+      apply(s, s.type == Type::Flag ? "true" : b.flag_value, b.source, limits, network, service);
     }
   }
   if (network) {
@@ -348,6 +531,19 @@ void Settings::resolve(Limits& limits, http::NetworkPolicy* network) const {
       network->allowed_domains = config_domains;
     }
   }
+}
+
+std::vector<std::pair<std::string, std::string>> Settings::sources() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& b : bound_) out.emplace_back(kSettings[b.index].flag, b.source);
+  return out;
+}
+
+ServiceSettings::ServiceSettings() : max_concurrent(default_concurrency()) {}
+
+std::uint64_t default_concurrency() {
+  const unsigned cpus = std::thread::hardware_concurrency();
+  return 4ull * (cpus == 0 ? 1 : cpus);
 }
 
 std::string Settings::http_clients_file() const {

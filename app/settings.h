@@ -15,8 +15,37 @@
 
 namespace thaiyyal::app {
 
-/// Which commands a setting applies to.
-enum class Scope : std::uint8_t { Document, Run, Network };
+/// Which commands a setting applies to: Document (every command that loads
+/// a workflow), Run and Network (execute, serve), Serve (the HTTP server),
+/// Observe (metrics and tracing of execute and serve), RunObserve (metrics
+/// of one-shot runs: execute only).
+enum class Scope : std::uint8_t { Document, Run, Network, Serve, Observe, RunObserve };
+
+/// The settings of the server and of observability (spec 04 §5.4).
+struct ServiceSettings {
+  ServiceSettings();
+  std::string addr = "127.0.0.1:8080";
+  Limits::Millis read_header_timeout{10000};
+  Limits::Millis read_timeout{30000};
+  Limits::Millis write_timeout{0};  ///< 0 = max-execution-time + 10s
+  Limits::Millis idle_timeout{60000};
+  Limits::Millis shutdown_timeout{30000};
+  std::uint64_t max_body_bytes = 10u << 20;
+  std::uint64_t max_concurrent = 0;  ///< default: 4 per CPU
+  std::string cors_origins;          ///< comma list or *; empty = CORS off
+  std::string auth_token_file;
+  bool auth_metrics = false;
+  std::string metrics_addr;  ///< separate listener for /metrics and /health*
+  std::string otlp_endpoint;
+  Limits::Millis metrics_linger{0};
+  std::string metrics_file;
+  std::string pushgateway;
+  std::string pushgateway_job = "thaiyyal";
+  std::string pushgateway_instance;  ///< default: the host name
+};
+
+/// The default number of executions at once: four per CPU.
+std::uint64_t default_concurrency();
 
 /// A bad value in a flag, the environment or the config file; exit code 2.
 class SettingsError : public std::runtime_error {
@@ -32,7 +61,13 @@ class Settings {
 
   /// Resolves every bound setting into `limits`. Throws SettingsError naming
   /// the source (flag, variable or file:key) of a bad value.
-  void resolve(Limits& limits, http::NetworkPolicy* network = nullptr) const;
+  void resolve(Limits& limits, http::NetworkPolicy* network = nullptr,
+               ServiceSettings* service = nullptr) const;
+
+  /// The values of every bound setting and where each came from ("default",
+  /// a flag, a variable or file:key), for `serve --check-config`; secrets
+  /// (the auth token file's contents) are never read here.
+  std::vector<std::pair<std::string, std::string>> sources() const;
 
   /// The --config file, if one was given.
   const std::string& config_file() const { return config_file_; }
@@ -45,12 +80,14 @@ class Settings {
     std::string flag_value;
     bool flag_set = false;
     CLI::Option* option = nullptr;
+    mutable std::string source = "default";
   };
   std::vector<std::string> allowed_domains_;
   CLI::Option* domains_option_ = nullptr;
   std::vector<Bound> bound_;
   std::string config_file_;
   std::string http_clients_file_;
+  bool serve_ = false;  ///< the serve command: legacy variables apply
 };
 
 /// `--set NAME=VALUE` options as context constants: VALUE is JSON when it

@@ -5,16 +5,19 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <thread>
 
 #include "commands/commands.h"
 #include "common.h"
 #include "exit_codes.h"
 #include "http_clients.h"
 #include "log_observer.h"
+#include "observability.h"
 #include "output.h"
 #include "settings.h"
 #include "thaiyyal/engine/engine.h"
 #include "thaiyyal/model/value_json.h"
+#include "thaiyyal/serve/server.h"
 
 namespace thaiyyal::app {
 namespace {
@@ -110,10 +113,21 @@ int run_execute(const ExecuteOptions& opts) {
   const LogLevel level = opts.quiet ? std::max(opts.log_level, LogLevel::Error) : opts.log_level;
   Limits limits;
   http::NetworkPolicy network;
+  ServiceSettings service;
   Object constants;
+  std::shared_ptr<trace::Exporter> exporter;
   try {
-    opts.settings.resolve(limits, &network);
+    opts.settings.resolve(limits, &network, &service);
     constants = parse_sets(opts.sets);
+    if (!service.metrics_addr.empty()) check_listen_address(service.metrics_addr, "--metrics-addr");
+    if (!service.pushgateway.empty() && service.pushgateway.rfind("http://", 0) != 0 &&
+        service.pushgateway.rfind("https://", 0) != 0) {
+      throw SettingsError(
+          fmt::format("--pushgateway: '{}' is not a URL (use e.g. http://127.0.0.1:9091)",
+                      service.pushgateway));
+    }
+    if (service.pushgateway_job.empty()) throw SettingsError("--pushgateway-job must not be empty");
+    exporter = make_exporter(service.otlp_endpoint, "--otlp-endpoint");
   } catch (const SettingsError& e) {
     std::fprintf(stderr, "thaiyyal execute: %s\n", e.what());
     return kExitUsage;
@@ -159,7 +173,44 @@ int run_execute(const ExecuteOptions& opts) {
   }
 
   Logger logger(level, opts.log_format);
-  LogObserver observer(logger);
+  LogObserver log_observer(logger);
+  engine::ObserverList observers;
+  observers.add(&log_observer);
+  // Metrics of this one run: served while it lasts, written or pushed after.
+  std::shared_ptr<metrics::Metrics> metrics;
+  if (!service.metrics_addr.empty() || !service.metrics_file.empty() ||
+      !service.pushgateway.empty()) {
+    metrics = make_metrics();
+    observers.add(&metrics->observer("cli"));
+  }
+  std::unique_ptr<serve::Server> metrics_server;
+  if (!service.metrics_addr.empty()) {
+    serve::ServerOptions mo;
+    mo.addr = service.metrics_addr;
+    mo.handler = admin_handler_options(metrics);
+    mo.idle_timeout = std::chrono::milliseconds(1000);
+    mo.shutdown_timeout = std::chrono::milliseconds(0);
+    metrics_server = std::make_unique<serve::Server>(std::move(mo));
+    try {
+      const int port = metrics_server->start();
+      Logger::Fields f;
+      f.emplace_back("addr", app::quoted(service.metrics_addr));
+      f.emplace_back("port", std::to_string(port));
+      logger.log(LogLevel::Info, "metrics listener started", f);
+    } catch (const serve::ServerError& e) {
+      std::fprintf(stderr, "thaiyyal execute: --metrics-addr: %s\n", e.what());
+      return kExitRunFailed;
+    }
+  }
+  // The run continues the trace of a caller that sets TRACEPARENT.
+  std::optional<trace::RunTracer> tracer;
+  if (exporter) {
+    std::optional<trace::SpanContext> parent;
+    if (const char* tp = std::getenv("TRACEPARENT"); tp && *tp)
+      parent = trace::parse_traceparent(tp);
+    tracer.emplace(*exporter, parent);
+    observers.add(&*tracer);
+  }
   engine::RunOptions run;
   run.limits = limits;
   run.constants = std::move(constants);
@@ -167,7 +218,7 @@ int run_execute(const ExecuteOptions& opts) {
   run.network = network;
   run.http = http::make_curl_client({}, opts.insecure);
   run.http_clients = clients;
-  run.observer = &observer;
+  run.observer = observers.get();
   run.cancel = std::make_shared<engine::CancelToken>();
   run.warn = [&logger](std::string_view node_id, std::string_view message) {
     logger.log(LogLevel::Warn, message, {{"node_id", quoted(node_id)}});
@@ -205,7 +256,47 @@ int run_execute(const ExecuteOptions& opts) {
     std::fprintf(stderr, "%s %s\n", color_err ? "\x1b[1;31merror:\x1b[0m" : "error:", e.c_str());
   }
   // A signal ends the run as the shell expects: 128 + the signal number.
-  const int code = g_signal != 0 ? kExitSignal + g_signal : exit_code_for(result.status);
+  int code = g_signal != 0 ? kExitSignal + g_signal : exit_code_for(result.status);
+  if (exporter && !exporter->flush(std::chrono::milliseconds(3000))) {
+    Logger::Fields f;
+    f.emplace_back("endpoint", app::quoted(service.otlp_endpoint));
+    f.emplace_back("failed", std::to_string(exporter->failed()));
+    f.emplace_back("dropped", std::to_string(exporter->dropped()));
+    logger.log(LogLevel::Warn, "trace spans not delivered", f);
+  }
+  if (metrics) {
+    // A metrics failure is reported; it turns a success into exit 4, so that
+    // a health check notices that nobody saw its result.
+    std::string error;
+    if (!service.metrics_file.empty() &&
+        !metrics::write_text_file(*metrics, service.metrics_file, error)) {
+      std::fprintf(stderr, "thaiyyal execute: --metrics-file: %s\n", error.c_str());
+      if (code == kExitOk) code = kExitIo;
+    }
+    if (!service.pushgateway.empty()) {
+      std::string instance = service.pushgateway_instance;
+      if (instance.empty()) {
+        char host[256] = {};
+        instance = ::gethostname(host, sizeof(host) - 1) == 0 && host[0] ? host : "unknown";
+      }
+      if (!metrics::push_to_gateway(*metrics, service.pushgateway, service.pushgateway_job,
+                                    {{"instance", instance}}, std::chrono::milliseconds(10000),
+                                    error)) {
+        std::fprintf(stderr, "thaiyyal execute: --pushgateway: %s\n", error.c_str());
+        if (code == kExitOk) code = kExitIo;
+      }
+    }
+  }
+  if (metrics_server) {
+    // Linger so that a scraper catches a short run; a signal ends it.
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    const auto until = std::chrono::steady_clock::now() + service.metrics_linger;
+    while (g_signal == 0 && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    metrics_server->stop();
+  }
   // The process exits next: leave a large result to the operating system
   // rather than run a destructor for each of its values (a million-element
   // result takes longer to free than to sort). Still reachable, so leak
@@ -234,11 +325,18 @@ void register_execute(CLI::App& app, int& exit_code) {
       "(nothing on success: for cron jobs and scripts).\n\n"
       "Settings come from flags, then THAIYYAL_* environment variables (e.g.\n"
       "THAIYYAL_MAX_EXECUTION_TIME=30s), then the --config YAML file, then defaults.\n\n"
+      "Observability of one run (for cron health checks): --metrics-addr serves\n"
+      "/metrics and /health* while the run lasts (and --metrics-linger after it);\n"
+      "--metrics-file writes the run's metrics for node_exporter's textfile collector;\n"
+      "--pushgateway pushes them (grouping job=--pushgateway-job, instance=host name);\n"
+      "--otlp-endpoint exports trace spans (the run continues the trace in TRACEPARENT).\n"
+      "A metrics file or push that fails turns a successful run's exit code into 4.\n\n"
       "Examples:\n"
       "  thaiyyal execute flow.yaml\n"
       "  thaiyyal execute flow.json --output json --max-execution-time 30s\n"
       "  thaiyyal execute flow.json --set region=eu --set threshold=50\n"
       "  total=$(thaiyyal execute report.yaml --raw)\n"
+      "  thaiyyal execute check.yaml --pushgateway http://127.0.0.1:9091\n"
       "  thaiyyal execute health.yaml --quiet || echo 'health check failed'\n"
       "  cat flow.json | thaiyyal execute - --output yaml\n"
       "  thaiyyal execute health.yaml --http-clients clients.yaml --allow-domain example.org\n\n"
@@ -267,8 +365,18 @@ void register_execute(CLI::App& app, int& exit_code) {
   cmd->add_flag("--insecure", opts->insecure,
                 "Do not verify TLS certificates (for testing against self-signed servers)")
       ->group("Network policy");
-  opts->settings.bind(*cmd, {Scope::Document, Scope::Run, Scope::Network});
-  cmd->callback([opts, &exit_code] { exit_code = run_execute(*opts); });
+  opts->settings.bind(
+      *cmd, {Scope::Document, Scope::Run, Scope::Network, Scope::Observe, Scope::RunObserve});
+  cmd->callback([opts, cmd, &exit_code] {
+    try {
+      log_options_from_env(*cmd, opts->log_level, opts->log_format);
+    } catch (const SettingsError& e) {
+      std::fprintf(stderr, "thaiyyal execute: %s\n", e.what());
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = run_execute(*opts);
+  });
 }
 
 }  // namespace thaiyyal::app

@@ -72,6 +72,18 @@ std::string_view run_error_code(RunStatus s) {
   return "node-failed";
 }
 
+std::string_view limit_name(const RunResult& r) {
+  if (r.status != RunStatus::LimitExceeded && r.status != RunStatus::TimedOut) return {};
+  const std::string_view e = r.errors.empty() ? std::string_view() : r.errors.front();
+  auto has = [&](std::string_view what) { return e.find(what) != std::string_view::npos; };
+  if (r.status == RunStatus::TimedOut) return has("node execution timeout") ? "node_time" : "time";
+  if (has("maximum node executions")) return "node_executions";
+  if (has("maximum HTTP calls")) return "http_calls";
+  if (has("max iterations") || has("iterations")) return "loop_iterations";
+  if (has("input too large")) return "input_size";
+  return "values";
+}
+
 Value RunResult::to_document() const {
   Value base = to_value();
   Object o = base.as_object();
@@ -243,7 +255,20 @@ class Run final : public expr::NodeResults {
   std::optional<Clock::time_point> deadline_;
   std::mutex sleep_mu_;
   std::condition_variable sleep_cv_;
+  /// The run and the node running now, as observers see them.
+  RunInfo info_;
+  NodeInfo node_info_;
 };
+
+/// Calls an observer method, swallowing its exceptions (01 §7.1).
+template <typename F>
+void notify(Observer* obs, F&& f) {
+  if (!obs) return;
+  try {
+    f(*obs);
+  } catch (...) {
+  }
+}
 
 /// The RunContext handed to one node execution.
 class NodeContext final : public nodes::RunContext {
@@ -438,6 +463,15 @@ class NodeContext final : public nodes::RunContext {
     return limit;
   }
 
+  void before_http_request(OutboundHeaders& headers) override {
+    notify(run_.opts_.observer,
+           [&](Observer& o) { o.on_http_request(run_.info_, run_.node_info_, headers); });
+  }
+  void after_http_request(const HttpCall& call) override {
+    notify(run_.opts_.observer,
+           [&](Observer& o) { o.on_http_call(run_.info_, run_.node_info_, call); });
+  }
+
   void count_http_call() override {
     ++run_.http_calls_;
     const auto max = run_.limits_.max_http_calls;
@@ -490,16 +524,6 @@ class NodeContext final : public nodes::RunContext {
   std::optional<Clock::time_point> node_deadline_;
   std::optional<Clock::time_point> guard_deadline_;
 };
-
-/// Calls an observer method, swallowing its exceptions (01 §7.1).
-template <typename F>
-void notify(Observer* obs, F&& f) {
-  if (!obs) return;
-  try {
-    f(*obs);
-  } catch (...) {
-  }
-}
 
 /// One execution of a node (no guards): its result, or an exception.
 Value Run::run_once(std::size_t idx, Clock::time_point started,
@@ -643,7 +667,9 @@ RunResult Run::execute() {
   res.workflow_id = doc_.workflow_id;
   started_ = Clock::now();
   if (limits_.max_execution_time.count() > 0) deadline_ = started_ + limits_.max_execution_time;
-  const RunInfo info{res.execution_id, res.workflow_id, std::chrono::system_clock::now()};
+  info_ = RunInfo{res.execution_id, res.workflow_id, std::chrono::system_clock::now(),
+                  opts_.request_id};
+  const RunInfo& info = info_;
   Observer* obs = opts_.observer;
   notify(obs, [&](Observer& o) { o.on_workflow_start(info); });
 
@@ -679,7 +705,8 @@ RunResult Run::execute() {
     }
 
     const auto node_start = Clock::now();
-    const NodeInfo ninfo{node.id, node.type, std::chrono::system_clock::now()};
+    node_info_ = NodeInfo{node.id, node.type, std::chrono::system_clock::now()};
+    const NodeInfo& ninfo = node_info_;
     notify(obs, [&](Observer& o) { o.on_node_start(info, ninfo); });
     Attempt outcome = run_guarded(idx, node_start);
     const auto elapsed = Clock::now() - node_start;
@@ -723,10 +750,19 @@ RunResult Run::execute() {
   res.node_results = std::move(result_object_);
   res.nodes = std::move(records_);
   res.elapsed = Clock::now() - started_;
-  const std::string first_error = res.errors.empty() ? std::string() : res.errors.front();
-  notify(obs, [&](Observer& o) {
-    o.on_workflow_end(info, res.elapsed, res.ok(), res.final_output, first_error);
-  });
+  RunEnd end;
+  end.elapsed = res.elapsed;
+  end.success = res.ok();
+  end.status = run_status_name(res.status);
+  end.limit = limit_name(res);
+  for (const auto& r : res.nodes) {
+    if (r.state == NodeRecord::State::Succeeded || r.state == NodeRecord::State::Failed) {
+      ++end.nodes_executed;
+    }
+  }
+  if (res.ok()) end.final_output = &res.final_output;
+  if (!res.errors.empty()) end.error = res.errors.front();
+  notify(obs, [&](Observer& o) { o.on_workflow_end(info, end); });
   return res;
 }
 

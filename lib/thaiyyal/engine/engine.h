@@ -37,6 +37,8 @@ class CancelToken {
 
 struct RunOptions {
   Limits limits;
+  /// The request that started the run (serve); observers see it in RunInfo.
+  std::string request_id;
   /// Context constants defined outside the workflow (`--set name=value`).
   Object constants;
   /// Seed for nodes that draw random numbers (sample); nullopt = random.
@@ -110,6 +112,12 @@ std::string_view run_status_name(RunStatus s);
 /// The error code of a run's errors: "node-failed", "limit-exceeded",
 /// "timeout" or "cancelled".
 std::string_view run_error_code(RunStatus s);
+
+/// The limit that stopped a run (status LimitExceeded or TimedOut): "time",
+/// "node_time", "node_executions", "http_calls", "loop_iterations",
+/// "input_size" or "values" (a value, variable or cache over its limit);
+/// empty for other runs.
+std::string_view limit_name(const RunResult& r);
 
 /// Runs `wf` to completion or first failure. Never throws for workflow
 /// problems (they are in the result); throws only on internal errors.

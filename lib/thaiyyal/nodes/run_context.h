@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "thaiyyal/engine/observer.h"
 #include "thaiyyal/expr/expr.h"
 #include "thaiyyal/http/clients.h"
 #include "thaiyyal/http/http_client.h"
@@ -117,6 +118,10 @@ class RunContext {
   virtual const http::NetworkPolicy& network_policy() const = 0;
   /// The named clients configured for the run, or nullptr when there are none.
   virtual const http::ClientRegistry* http_clients() const = 0;
+  /// Observers see every request attempt: before it is sent (they may add
+  /// header fields, such as trace context) and once it ended.
+  virtual void before_http_request(engine::OutboundHeaders& headers) = 0;
+  virtual void after_http_request(const engine::HttpCall& call) = 0;
 
   // -- limits
   /// The iteration cap for a loop: the node's own `max_iterations` (or its

@@ -25,7 +25,7 @@ constexpr std::string_view kValidatePath = "/api/v1/workflow/validate";
 /// The name diagnostics give the posted document (as "<stdin>" for stdin).
 constexpr const char* kSourceName = "<request>";
 
-enum class RouteId : std::uint8_t { Execute, Validate, Health, Live, Ready, Version };
+enum class RouteId : std::uint8_t { Execute, Validate, Health, Live, Ready, Version, Metrics };
 
 struct Route {
   std::string_view path;
@@ -39,8 +39,32 @@ const std::vector<Route>& routes() {
       {kExecutePath, RouteId::Execute, {"POST"}}, {kValidatePath, RouteId::Validate, {"POST"}},
       {"/health", RouteId::Health, {}},           {"/health/live", RouteId::Live, {}},
       {"/health/ready", RouteId::Ready, {}},      {"/version", RouteId::Version, {"GET", "HEAD"}},
+      {"/metrics", RouteId::Metrics, {}},
   };
   return table;
+}
+
+bool admin_route(RouteId id) {
+  return id == RouteId::Health || id == RouteId::Live || id == RouteId::Ready ||
+         id == RouteId::Metrics;
+}
+
+/// Compares in time independent of where the texts differ (the length of
+/// the expected token aside).
+bool same_secret(std::string_view given, std::string_view expected) {
+  unsigned char diff = given.size() == expected.size() ? 0 : 1;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const char g = i < given.size() ? given[i] : '\0';
+    diff |= static_cast<unsigned char>(g ^ expected[i]);
+  }
+  return diff == 0;
+}
+
+std::string_view route_of(const std::vector<Route>& table, std::string_view path) {
+  for (const auto& r : table) {
+    if (r.path == path) return r.path;
+  }
+  return "unmatched";
 }
 
 /// A client's X-Request-ID is kept when it is 1-128 characters of letters,
@@ -154,7 +178,8 @@ std::optional<Workflow> load_body(const Request& request, const Limits& limits,
 struct Handler::Context {
   const Request& request;
   std::string request_id;
-  std::string path;  ///< without the query string
+  std::string path;             ///< without the query string
+  trace::Span* span = nullptr;  ///< the request's server span, when tracing
 
   /// A JSON response: compact, newline-terminated, with the common headers.
   Response json(int status, const Value& body) const {
@@ -192,22 +217,109 @@ struct Handler::Context {
 Handler::Handler(HandlerOptions options)
     : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
 
+Handler::~Handler() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  watch_cv_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
+}
+
 Response Handler::handle(const Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  const auto wall_start = std::chrono::system_clock::now();
   const std::string* given = find_header(request.headers, "X-Request-ID");
   Context ctx{request, given && acceptable_request_id(*given) ? *given : engine::new_execution_id(),
               request.path.substr(0, request.path.find('?'))};
+  // The server span continues the caller's trace when it sends one.
+  std::optional<trace::Span> span;
+  if (options_.tracer) {
+    span.emplace();
+    const std::string* parent = find_header(request.headers, "traceparent");
+    const auto parent_ctx = parent ? trace::parse_traceparent(*parent) : std::nullopt;
+    span->context.trace_id = parent_ctx ? parent_ctx->trace_id : trace::new_trace_id();
+    span->context.span_id = trace::new_span_id();
+    if (parent_ctx) span->parent = parent_ctx->span_id;
+    span->kind = trace::SpanKind::Server;
+    span->start = wall_start;
+    ctx.span = &*span;
+  }
+  std::string_view route_name = "unmatched";
+  Response r = route(ctx, route_name);
+  add_cors(request, r);
+  const auto elapsed = std::chrono::steady_clock::now() - started;
+  if (options_.metrics) {
+    options_.metrics->record_request(request.method, route_name, r.status, elapsed);
+  }
+  if (span) {
+    span->name = fmt::format("{} {}", request.method, route_name);
+    span->end = std::chrono::system_clock::now();
+    span->attributes.emplace_back("http.request.method", request.method);
+    span->attributes.emplace_back("http.route", std::string(route_name));
+    span->attributes.emplace_back("http.response.status_code", std::int64_t{r.status});
+    span->attributes.emplace_back("request.id", ctx.request_id);
+    span->status = r.status >= 500 ? trace::SpanStatus::Error : trace::SpanStatus::Unset;
+    options_.tracer->submit(std::move(*span));
+  }
+  if (options_.log_access) {
+    try {
+      options_.log_access(
+          AccessRecord{request.method, ctx.path, route_name, r.status,
+                       std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed),
+                       ctx.request_id, r.body.size(), request.remote_addr});
+    } catch (...) {
+      // A failing log sink must not fail the request.
+    }
+  }
+  return r;
+}
+
+Response Handler::route(Context& ctx, std::string_view& route_name) {
+  const Request& request = ctx.request;
   try {
     const auto& table = routes();
     const auto route = std::find_if(table.begin(), table.end(),
                                     [&](const Route& r) { return r.path == ctx.path; });
-    if (route == table.end()) {
+    const bool admin_only = options_.routes == RouteSet::Admin;
+    const bool hidden =
+        route != table.end() &&
+        ((admin_only && !admin_route(route->id)) ||
+         (route->id == RouteId::Metrics && (!options_.metrics || !options_.metrics_route)));
+    if (route == table.end() || hidden) {
       std::vector<std::string_view> paths;
-      for (const auto& r : table) paths.push_back(r.path);
+      for (const auto& r : table) {
+        if (admin_only && !admin_route(r.id)) continue;
+        if (r.id == RouteId::Metrics && (!options_.metrics || !options_.metrics_route)) continue;
+        paths.push_back(r.path);
+      }
       std::string details = fmt::format("no route matches {}", ctx.path);
       if (auto near = diag::spellcheck(ctx.path, paths)) {
         details += fmt::format(" (did you mean {}?)", *near);
       }
       return ctx.error(404, "NOT_FOUND", "Not found", details);
+    }
+    route_name = route->path;
+    // A browser's preflight: answered before authentication (it carries no
+    // credentials), only when CORS is on.
+    if (request.method == "OPTIONS" && !options_.cors_origins.empty() &&
+        find_header(request.headers, "Origin") &&
+        find_header(request.headers, "Access-Control-Request-Method")) {
+      Response r;
+      r.status = 204;
+      ctx.finish(r);
+      return r;
+    }
+    const bool needs_auth =
+        !options_.auth_token.empty() && (route->path.rfind("/api/", 0) == 0 ||
+                                         (route->id == RouteId::Metrics && options_.auth_metrics));
+    if (needs_auth && !authorized(request)) {
+      Response r = ctx.error(401, "UNAUTHORIZED", "Unauthorized",
+                             find_header(request.headers, "Authorization")
+                                 ? "the bearer token is not valid"
+                                 : "this route needs an Authorization: Bearer token");
+      r.set_header("WWW-Authenticate", "Bearer realm=\"thaiyyal\"");
+      return r;
     }
     const auto& methods = route->methods;
     if (!methods.empty() &&
@@ -229,7 +341,7 @@ Response Handler::handle(const Request& request) {
       return r;
     }
     if (request.body.size() > options_.max_body_bytes) {
-      return refused(request, 413,
+      return refusal(ctx, 413,
                      fmt::format("the body is {} bytes; the limit is {} bytes", request.body.size(),
                                  options_.max_body_bytes));
     }
@@ -246,6 +358,8 @@ Response Handler::handle(const Request& request) {
         return health(ctx, true, true);
       case RouteId::Version:
         return version(ctx);
+      case RouteId::Metrics:
+        return metrics(ctx);
     }
     return ctx.error(500, "INTERNAL", "Internal server error", "");
   } catch (const std::exception& e) {
@@ -261,6 +375,27 @@ Response Handler::refused(const Request& request, int status, std::string detail
   const std::string* given = find_header(request.headers, "X-Request-ID");
   Context ctx{request, given && acceptable_request_id(*given) ? *given : engine::new_execution_id(),
               request.path.substr(0, request.path.find('?'))};
+  Response r = refusal(ctx, status, std::move(details));
+  add_cors(request, r);
+  const std::string_view route_name = route_of(routes(), ctx.path);
+  if (options_.metrics) options_.metrics->record_request(request.method, route_name, r.status, {});
+  if (options_.log_access) {
+    try {
+      options_.log_access(AccessRecord{request.method,
+                                       ctx.path,
+                                       route_name,
+                                       r.status,
+                                       {},
+                                       ctx.request_id,
+                                       r.body.size(),
+                                       request.remote_addr});
+    } catch (...) {
+    }
+  }
+  return r;
+}
+
+Response Handler::refusal(Context& ctx, int status, std::string details) {
   switch (status) {
     case 413:
       return ctx.error(413, "BODY_TOO_LARGE", "Request body too large", details);
@@ -281,10 +416,12 @@ Response Handler::refused(const Request& request, int status, std::string detail
 Response Handler::execute(Context& ctx) {
   auto token = std::make_shared<engine::CancelToken>();
   int refusal = 0;
-  if (!acquire(token, refusal)) {
+  if (!acquire(token, ctx.request.client_gone, refusal)) {
     if (refusal == 503) {
-      return ctx.error(503, "UNAVAILABLE", "Server shutting down",
-                       "the server is shutting down and starts no new executions");
+      Response r = ctx.error(503, "UNAVAILABLE", "Server shutting down",
+                             "the server is shutting down and starts no new executions");
+      r.set_header("Retry-After", "1");
+      return r;
     }
     Response r = ctx.error(429, "OVERLOADED", "Too many concurrent executions",
                            fmt::format("all {} execution slots are busy; retry later",
@@ -347,7 +484,22 @@ Response Handler::execute(Context& ctx) {
   run.http = options_.http;
   run.http_clients = options_.http_clients;
   run.cancel = token;
+  run.request_id = ctx.request_id;
+  engine::ObserverList observers;
+  std::unique_ptr<engine::Observer> logger = options_.run_logger ? options_.run_logger() : nullptr;
+  observers.add(logger.get());
+  if (options_.metrics) observers.add(&options_.metrics->observer("inline"));
+  std::optional<trace::RunTracer> tracer;
+  if (options_.tracer) {
+    std::optional<trace::SpanContext> parent;
+    if (ctx.span) parent = ctx.span->context;
+    tracer.emplace(*options_.tracer, parent);
+    observers.add(&*tracer);
+  }
+  run.observer = observers.get();
+  if (options_.metrics) options_.metrics->add_in_flight(1);
   const engine::RunResult result = engine::run_workflow(*compiled, run);
+  if (options_.metrics) options_.metrics->add_in_flight(-1);
   const auto elapsed = std::chrono::steady_clock::now() - started;
   const std::string execution_time = format_go_duration(std::chrono::duration_cast<Nanos>(elapsed));
   const Value document = result.to_document();
@@ -378,7 +530,9 @@ Response Handler::execute(Context& ctx) {
       case engine::RunStatus::Cancelled:
         status = 503;
         code = "EXECUTION_CANCELLED";
-        summary = "Workflow execution cancelled (the server is shutting down)";
+        summary = client_left(token)
+                      ? "Workflow execution cancelled (the client closed the connection)"
+                      : "Workflow execution cancelled (the server is shutting down)";
         break;
     }
     Object extra;
@@ -469,7 +623,47 @@ Response Handler::version(Context& ctx) {
   return ctx.json(200, Value(std::move(o)));
 }
 
-bool Handler::acquire(const std::shared_ptr<engine::CancelToken>& token, int& refusal) {
+Response Handler::metrics(Context& ctx) {
+  Response r;
+  r.status = 200;
+  r.body = options_.metrics->text();
+  r.set_header("Content-Type", std::string(metrics::kTextContentType));
+  ctx.finish(r);
+  return r;
+}
+
+bool Handler::authorized(const Request& request) const {
+  const std::string* header = find_header(request.headers, "Authorization");
+  if (!header) return false;
+  std::string_view value = *header;
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() < kScheme.size() || lower_ascii(value.substr(0, kScheme.size())) != kScheme) {
+    return false;
+  }
+  value.remove_prefix(kScheme.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  return same_secret(value, options_.auth_token);
+}
+
+void Handler::add_cors(const Request& request, Response& r) const {
+  if (options_.cors_origins.empty()) return;
+  r.set_header("Vary", "Origin");
+  const std::string* origin = find_header(request.headers, "Origin");
+  if (!origin) return;
+  const auto& allowed = options_.cors_origins;
+  const bool any = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+  if (!any && std::find(allowed.begin(), allowed.end(), *origin) == allowed.end()) return;
+  r.set_header("Access-Control-Allow-Origin", any ? "*" : *origin);
+  r.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+  r.set_header("Access-Control-Allow-Headers",
+               "Content-Type, Authorization, X-Request-ID, traceparent");
+  r.set_header("Access-Control-Expose-Headers", "X-Request-ID, Retry-After");
+  r.set_header("Access-Control-Max-Age", "600");
+}
+
+bool Handler::acquire(const std::shared_ptr<engine::CancelToken>& token,
+                      std::function<bool()> client_gone, int& refusal) {
   std::lock_guard lock(mutex_);
   if (draining_.load()) {
     refusal = 503;
@@ -480,14 +674,45 @@ bool Handler::acquire(const std::shared_ptr<engine::CancelToken>& token, int& re
     refusal = 429;
     return false;
   }
-  runs_.push_back(token);
+  const bool watched = static_cast<bool>(client_gone);
+  runs_.push_back(Slot{token, std::move(client_gone)});
+  if (watched && !watcher_.joinable()) watcher_ = std::thread([this] { watch(); });
   return true;
 }
 
 void Handler::release(const std::shared_ptr<engine::CancelToken>& token) {
   std::lock_guard lock(mutex_);
-  runs_.erase(std::remove(runs_.begin(), runs_.end(), token), runs_.end());
+  runs_.erase(std::remove_if(runs_.begin(), runs_.end(),
+                             [&](const Slot& slot) { return slot.token == token; }),
+              runs_.end());
   if (runs_.empty()) idle_.notify_all();
+}
+
+bool Handler::client_left(const std::shared_ptr<engine::CancelToken>& token) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& slot : runs_) {
+    if (slot.token == token) return slot.client_left;
+  }
+  return false;
+}
+
+void Handler::watch() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    watch_cv_.wait_for(lock, std::chrono::milliseconds(50));
+    for (auto& slot : runs_) {
+      if (slot.client_left || !slot.client_gone) continue;
+      bool gone = false;
+      try {
+        gone = slot.client_gone();
+      } catch (...) {
+      }
+      if (gone) {
+        slot.client_left = true;
+        slot.token->cancel();
+      }
+    }
+  }
 }
 
 void Handler::start_draining() {
@@ -502,7 +727,7 @@ bool Handler::wait_idle(std::chrono::milliseconds timeout) {
 
 void Handler::cancel_running() {
   std::lock_guard lock(mutex_);
-  for (const auto& token : runs_) token->cancel();
+  for (const auto& slot : runs_) slot.token->cancel();
 }
 
 std::uint64_t Handler::running() const {

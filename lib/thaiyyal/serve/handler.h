@@ -11,6 +11,10 @@
 ///                                   draining or when every slot is busy)
 ///   *    /health/live               liveness, always 200
 ///   GET  /version                   service name and version
+///   *    /metrics                   Prometheus text format (when metrics are on)
+/// With an auth token, /api/* (and /metrics with auth_metrics) need
+/// `Authorization: Bearer <token>`. With CORS origins, browsers' preflight
+/// requests are answered and allowed origins get Access-Control-* headers.
 /// Every error is one JSON envelope:
 ///   {"success": false, "error", "details", "code", "request_id"}
 /// and every response carries X-Request-ID (the request's, when it is a
@@ -26,19 +30,39 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "thaiyyal/engine/engine.h"
 #include "thaiyyal/http/clients.h"
 #include "thaiyyal/http/http_client.h"
 #include "thaiyyal/http/network_policy.h"
+#include "thaiyyal/metrics/metrics.h"
 #include "thaiyyal/model/limits.h"
 #include "thaiyyal/serve/message.h"
+#include "thaiyyal/trace/trace.h"
 
 namespace thaiyyal::serve {
 
+/// One answered request, for the access log.
+struct AccessRecord {
+  std::string_view method;
+  std::string_view path;   ///< without the query string
+  std::string_view route;  ///< the route template, or "unmatched"
+  int status = 0;
+  std::chrono::nanoseconds elapsed{0};
+  std::string_view request_id;
+  std::size_t bytes = 0;  ///< response body bytes
+  std::string_view remote_addr;
+};
+
+/// Which routes a Handler answers: every route, or only /metrics and the
+/// health routes (the admin listener of --metrics-addr).
+enum class RouteSet : std::uint8_t { All, Admin };
+
 /// What a Handler needs: the run settings and the server's own limits.
 struct HandlerOptions {
+  RouteSet routes = RouteSet::All;
   /// Limits of every load and run (the CLI's settings).
   Limits limits;
   /// The network policy of every outbound HTTP request of a run.
@@ -56,6 +80,23 @@ struct HandlerOptions {
   /// Receives the text of unexpected internal errors (the client gets only
   /// a generic 500); may be empty.
   std::function<void(std::string_view message)> log_error;
+  /// Receives one record per answered request; may be empty.
+  std::function<void(const AccessRecord&)> log_access;
+  /// Makes the observer that logs one execution's events (it sees the
+  /// request id in RunInfo); may be empty.
+  std::function<std::unique_ptr<engine::Observer>()> run_logger;
+  /// The bearer token /api/* requests must present; empty = no auth.
+  std::string auth_token;
+  /// With auth_token: /metrics needs it too.
+  bool auth_metrics = false;
+  /// Origins allowed to call from a browser ("*" = any); empty = CORS off.
+  std::vector<std::string> cors_origins;
+  /// Records run and request metrics (and serves /metrics when
+  /// metrics_route); may be null.
+  std::shared_ptr<metrics::Metrics> metrics;
+  bool metrics_route = true;
+  /// Exports a server span per request and the spans of runs; may be null.
+  std::shared_ptr<trace::Exporter> tracer;
 };
 
 class Handler {
@@ -89,18 +130,40 @@ class Handler {
   Response validate(Context& ctx);
   Response health(Context& ctx, bool checks, bool readiness);
   Response version(Context& ctx);
+  Response metrics(Context& ctx);
+  Response refusal(Context& ctx, int status, std::string details);
+  Response route(Context& ctx, std::string_view& route_name);
+  /// Access-Control-* headers for an allowed Origin (and Vary: Origin).
+  void add_cors(const Request& request, Response& r) const;
+  bool authorized(const Request& request) const;
+  void watch();
 
   /// Registers a run (its token cancels it); false when every slot is busy
   /// (`refusal` = 429) or the server is draining (`refusal` = 503).
-  bool acquire(const std::shared_ptr<engine::CancelToken>& token, int& refusal);
+  bool acquire(const std::shared_ptr<engine::CancelToken>& token, std::function<bool()> client_gone,
+               int& refusal);
   void release(const std::shared_ptr<engine::CancelToken>& token);
+  /// Whether the run of `token` was cancelled because its client left.
+  bool client_left(const std::shared_ptr<engine::CancelToken>& token) const;
 
   HandlerOptions options_;
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> draining_{false};
   mutable std::mutex mutex_;
   std::condition_variable idle_;
-  std::vector<std::shared_ptr<engine::CancelToken>> runs_;
+  struct Slot {
+    std::shared_ptr<engine::CancelToken> token;
+    std::function<bool()> client_gone;
+    bool client_left = false;
+  };
+  std::vector<Slot> runs_;
+  /// Cancels runs whose client has gone (polled every 50 ms).
+  bool stopping_ = false;
+  std::condition_variable watch_cv_;
+  std::thread watcher_;
+
+ public:
+  ~Handler();
 };
 
 }  // namespace thaiyyal::serve

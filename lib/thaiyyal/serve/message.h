@@ -3,6 +3,7 @@
 /// without a socket.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +23,10 @@ struct Request {
   std::string path;    ///< decoded path; a query string, if present, is ignored
   Headers headers;
   std::string body;
+  /// The client's address (ip:port), for logs; may be empty.
+  std::string remote_addr = {};
+  /// True once the client has closed its connection; may be empty (unknown).
+  std::function<bool()> client_gone = {};
 };
 
 /// One HTTP response.

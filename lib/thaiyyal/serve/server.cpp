@@ -1,7 +1,12 @@
 #include "thaiyyal/serve/server.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -12,12 +17,81 @@
 namespace thaiyyal::serve {
 namespace {
 
+/// The port and address text of a socket name.
+bool endpoint_of(const sockaddr_storage& sa, std::string& host, int& port) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (sa.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(sa);
+    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof(text));
+    port = ntohs(in.sin_port);
+  } else if (sa.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(sa);
+    ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof(text));
+    port = ntohs(in6.sin6_port);
+  } else {
+    return false;
+  }
+  host = text;
+  return true;
+}
+
+/// The descriptor of the connection a request arrived on, found by its
+/// local and remote endpoints (the HTTP library does not expose it); -1
+/// when not found.
+int connection_fd(const std::string& remote_addr, int remote_port, int local_port) {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return -1;
+  int found = -1;
+  while (const dirent* entry = ::readdir(dir)) {
+    int fd = -1;
+    const std::string_view name = entry->d_name;
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc()) continue;
+    sockaddr_storage local{};
+    sockaddr_storage peer{};
+    socklen_t local_len = sizeof(local);
+    socklen_t peer_len = sizeof(peer);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0 ||
+        ::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) {
+      continue;
+    }
+    std::string host;
+    int port = 0;
+    std::string peer_host;
+    int peer_port = 0;
+    if (!endpoint_of(local, host, port) || !endpoint_of(peer, peer_host, peer_port)) continue;
+    if (port == local_port && peer_port == remote_port && peer_host == remote_addr) {
+      found = fd;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return found;
+}
+
+/// True once the peer of `fd` has closed its side (or the socket failed).
+bool peer_closed(int fd) {
+  pollfd p{fd, static_cast<short>(POLLRDHUP), 0};
+  if (::poll(&p, 1, 0) <= 0) return false;
+  return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 Request to_request(const httplib::Request& in) {
   Request out;
   out.method = in.method;
   out.path = in.path;
   for (const auto& [name, value] : in.headers) out.headers.emplace_back(name, value);
   out.body = in.body;
+  if (!in.remote_addr.empty()) {
+    out.remote_addr = in.remote_addr.find(':') != std::string::npos
+                          ? fmt::format("[{}]:{}", in.remote_addr, in.remote_port)
+                          : fmt::format("{}:{}", in.remote_addr, in.remote_port);
+  }
+  // Looked up on first use: only running executions ask.
+  out.client_gone = [remote = in.remote_addr, remote_port = in.remote_port,
+                     local_port = in.local_port, fd = -2]() mutable {
+    if (fd == -2) fd = connection_fd(remote, remote_port, local_port);
+    return fd >= 0 && peer_closed(fd);
+  };
   return out;
 }
 
@@ -116,11 +190,16 @@ int Server::start() {
   http.set_socket_options([](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    // Headers and body leave in separate writes: without TCP_NODELAY (which
+    // accepted connections inherit) each keep-alive response would wait for
+    // the client's delayed ACK (~40 ms).
+    ::setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   });
   http.set_payload_max_length(static_cast<std::size_t>(max_body));
   http.set_read_timeout(options_.read_timeout);
   http.set_write_timeout(options_.write_timeout);
-  http.set_keep_alive_timeout(static_cast<time_t>(options_.idle_timeout.count()));
+  http.set_keep_alive_timeout(
+      static_cast<time_t>(std::max<std::int64_t>(1, (options_.idle_timeout.count() + 999) / 1000)));
   // Enough threads that requests over the execution limit reach the handler
   // (and get 429) instead of waiting in the queue.
   const std::uint64_t slots = options_.handler.max_concurrent_executions;
@@ -153,12 +232,20 @@ int Server::start() {
   return port_;
 }
 
+void Server::begin_stop() { handler_->start_draining(); }
+
 void Server::stop() {
   std::lock_guard lock(mutex_);
   if (!running_) return;
+  // Readiness turns false and new executions get 503 at once, while the
+  // listener stays open: load balancers see the drain, and the running
+  // executions are answered on their connections.
   handler_->start_draining();
+  if (!handler_->wait_idle(options_.shutdown_timeout)) {
+    handler_->cancel_running();
+    handler_->wait_idle(std::chrono::seconds(5));
+  }
   impl_->http.stop();
-  if (!handler_->wait_idle(options_.shutdown_timeout)) handler_->cancel_running();
   if (thread_.joinable()) thread_.join();
   running_ = false;
 }

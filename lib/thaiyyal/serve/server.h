@@ -37,14 +37,14 @@ class ServerError : public std::runtime_error {
 struct ServerOptions {
   /// Where to listen; the default is loopback only.
   std::string addr = "127.0.0.1:8080";
-  /// The whole wait for a request's bytes to arrive, per read.
-  std::chrono::seconds read_timeout{30};
-  /// The wait for the client to accept response bytes, per write.
-  std::chrono::seconds write_timeout{30};
+  /// The longest wait for each read of a request (headers and body).
+  std::chrono::milliseconds read_timeout{30000};
+  /// The longest wait for the client to take each part of a response.
+  std::chrono::milliseconds write_timeout{70000};
   /// How long an idle keep-alive connection stays open. stop() waits for
   /// idle connections to time out, so this also bounds how long one delays
   /// shutdown.
-  std::chrono::seconds idle_timeout{5};
+  std::chrono::milliseconds idle_timeout{5000};
   /// stop(): how long running executions may take to finish before they are
   /// cancelled.
   std::chrono::milliseconds shutdown_timeout{30000};
@@ -62,13 +62,17 @@ class Server {
   /// Binds the address and starts answering on background threads. Returns
   /// the bound port (the chosen one for port 0). Throws ServerError.
   int start();
-  /// Stops accepting, lets running executions finish for the shutdown
-  /// timeout, cancels the rest, and waits for the threads. Idempotent.
+  /// Turns readiness false and refuses new executions, lets running ones
+  /// finish for the shutdown timeout, cancels the rest, then stops accepting
+  /// and waits for the threads. Idempotent.
   void stop();
   /// The bound port, 0 before start().
   int port() const;
 
   Handler& handler() { return *handler_; }
+  /// Turns readiness false and refuses new executions (503), without
+  /// waiting (the first step of stop()).
+  void begin_stop();
 
  private:
   struct Impl;

@@ -149,9 +149,9 @@ class RecordingObserver final : public engine::Observer {
   void on_node_skipped(const engine::RunInfo&, std::string_view id) override {
     events.push_back("skipped " + std::string(id));
   }
-  void on_workflow_end(const engine::RunInfo&, std::chrono::nanoseconds, bool ok, const Value& out,
-                       std::string_view err) override {
-    events.push_back(std::string("end ") + (ok ? "ok " + to_json(out) : std::string(err)));
+  void on_workflow_end(const engine::RunInfo&, const engine::RunEnd& end) override {
+    events.push_back(std::string("end ") +
+                     (end.success ? "ok " + to_json(*end.final_output) : std::string(end.error)));
   }
 };
 

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -339,6 +340,130 @@ TEST_SUITE("serve.handler") {
     const Value cancelled = envelope(first, 503, "EXECUTION_CANCELLED");
     CHECK(text(*cancelled.find("results"), "status") == "cancelled");
     CHECK(to_json(*cancelled.find("results")->find("node_results")) == R"({"a":1})");
+  }
+
+  TEST_CASE("a bearer token guards /api/*; health stays open; /metrics with auth_metrics") {
+    serve::HandlerOptions o;
+    o.auth_token = "s3cret-token-0123456789";
+    o.metrics = std::make_shared<metrics::Metrics>(metrics::MetricsOptions{"1.0", "abc", false});
+    serve::Handler h(o);
+    const auto missing = h.handle(post("/api/v1/workflow/execute", kSum));
+    const Value body = envelope(missing, 401, "UNAUTHORIZED");
+    CHECK(text(body, "details") == "this route needs an Authorization: Bearer token");
+    CHECK(*missing.header("WWW-Authenticate") == "Bearer realm=\"thaiyyal\"");
+    const auto wrong = h.handle(post("/api/v1/workflow/execute", kSum,
+                                     {{"Authorization", "Bearer s3cret-token-0123456788"}}));
+    CHECK(text(envelope(wrong, 401, "UNAUTHORIZED"), "details") == "the bearer token is not valid");
+    const auto shorter =
+        h.handle(post("/api/v1/workflow/execute", kSum, {{"Authorization", "Bearer s3cret"}}));
+    CHECK(shorter.status == 401);
+    const auto basic = h.handle(post("/api/v1/workflow/execute", kSum,
+                                     {{"Authorization", "Basic s3cret-token-0123456789"}}));
+    CHECK(basic.status == 401);
+    const auto ok = h.handle(post("/api/v1/workflow/execute", kSum,
+                                  {{"authorization", "bearer  s3cret-token-0123456789 "}}));
+    CHECK(ok.status == 200);
+    CHECK(h.handle(get("/health/live")).status == 200);
+    CHECK(h.handle(get("/health/ready")).status == 200);
+    CHECK(h.handle(get("/metrics")).status == 200);
+    o.auth_metrics = true;
+    serve::Handler strict(o);
+    CHECK(strict.handle(get("/metrics")).status == 401);
+    CHECK(strict.handle(get("/health")).status == 200);
+  }
+
+  TEST_CASE("CORS is off by default and answers allowed origins when on") {
+    serve::Request preflight{
+        "OPTIONS",
+        "/api/v1/workflow/execute",
+        {{"Origin", "https://a.example"}, {"Access-Control-Request-Method", "POST"}},
+        {}};
+    serve::Handler off({});
+    const auto none = off.handle(preflight);
+    CHECK_FALSE(none.header("Access-Control-Allow-Origin"));
+    CHECK_FALSE(
+        off.handle(post("/api/v1/workflow/execute", kSum, {{"Origin", "https://a.example"}}))
+            .header("Access-Control-Allow-Origin"));
+
+    serve::HandlerOptions o;
+    o.cors_origins = {"https://a.example"};
+    o.auth_token = "s3cret-token-0123456789";
+    serve::Handler on(o);
+    const auto pre = on.handle(preflight);  // no credentials needed
+    CHECK(pre.status == 204);
+    REQUIRE(pre.header("Access-Control-Allow-Origin"));
+    CHECK(*pre.header("Access-Control-Allow-Origin") == "https://a.example");
+    CHECK(*pre.header("Vary") == "Origin");
+    CHECK(pre.header("Access-Control-Allow-Headers")->find("Authorization") != std::string::npos);
+    preflight.headers[0].second = "https://evil.example";
+    const auto other = on.handle(preflight);
+    CHECK_FALSE(other.header("Access-Control-Allow-Origin"));
+    const auto call = on.handle(post(
+        "/api/v1/workflow/execute", kSum,
+        {{"Origin", "https://a.example"}, {"Authorization", "Bearer s3cret-token-0123456789"}}));
+    CHECK(call.status == 200);
+    CHECK(*call.header("Access-Control-Allow-Origin") == "https://a.example");
+  }
+
+  TEST_CASE("metrics: /metrics serves the text format and counts runs and requests once") {
+    serve::HandlerOptions o;
+    o.metrics = std::make_shared<metrics::Metrics>(metrics::MetricsOptions{"1.0", "abc", false});
+    std::vector<std::string> access;
+    o.log_access = [&](const serve::AccessRecord& r) {
+      access.push_back(std::string(r.method) + " " + std::string(r.route) + " " +
+                       std::to_string(r.status) + " " + std::string(r.request_id));
+    };
+    serve::Handler h(o);
+    CHECK(h.handle(post("/api/v1/workflow/execute", kSum, {{"X-Request-ID", "req-1"}})).status ==
+          200);
+    CHECK(h.handle(get("/nope/123")).status == 404);
+    const auto m = h.handle(get("/metrics"));
+    CHECK(m.status == 200);
+    CHECK(*m.header("Content-Type") == metrics::kTextContentType);
+    CHECK(m.body.find("workflow_executions_total{trigger=\"inline\"} 1\n") != std::string::npos);
+    CHECK(m.body.find("node_executions_total{node_type=\"number\"} 2\n") != std::string::npos);
+    CHECK(
+        m.body.find(
+            R"(thaiyyal_http_requests_total{code="200",method="POST",route="/api/v1/workflow/execute"} 1)") !=
+        std::string::npos);
+    // The raw path of an unknown route never becomes a label.
+    CHECK(m.body.find("/nope/123") == std::string::npos);
+    CHECK(m.body.find(R"(route="unmatched")") != std::string::npos);
+    REQUIRE(access.size() == 3);
+    CHECK(access[0] == "POST /api/v1/workflow/execute 200 req-1");
+    CHECK(access[1].rfind("GET unmatched 404 ", 0) == 0);
+
+    o.metrics_route = false;
+    serve::Handler api_only(o);
+    CHECK(api_only.handle(get("/metrics")).status == 404);
+    o.metrics_route = true;
+    o.routes = serve::RouteSet::Admin;
+    serve::Handler admin(o);
+    CHECK(admin.handle(get("/metrics")).status == 200);
+    CHECK(admin.handle(get("/health/ready")).status == 200);
+    CHECK(admin.handle(post("/api/v1/workflow/execute", kSum)).status == 404);
+  }
+
+  TEST_CASE("a client that goes away cancels its run") {
+    serve::HandlerOptions o;
+    o.limits.max_execution_time = std::chrono::milliseconds(0);
+    serve::Handler h(o);
+    const std::string slow =
+        R"({"nodes":[{"id":"a","data":{"value":1}},{"id":"d","type":"delay","data":{"duration":"20s"}}],)"
+        R"("edges":[{"source":"a","target":"d"}]})";
+    std::atomic<bool> gone{false};
+    serve::Request r = post("/api/v1/workflow/execute", slow);
+    r.client_gone = [&] { return gone.load(); };
+    serve::Response answer;
+    std::thread runner([&] { answer = h.handle(r); });
+    for (int i = 0; i < 2000 && h.running() == 0; ++i) std::this_thread::sleep_for(1ms);
+    REQUIRE(h.running() == 1);
+    const auto started = std::chrono::steady_clock::now();
+    gone = true;
+    runner.join();
+    CHECK(std::chrono::steady_clock::now() - started < 5s);
+    const Value body = envelope(answer, 503, "EXECUTION_CANCELLED");
+    CHECK(text(body, "error") == "Workflow execution cancelled (the client closed the connection)");
   }
 
   TEST_CASE("refused requests use the envelope") {

@@ -310,10 +310,25 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
   }
   const http::NetworkPolicy& policy = client ? client_policy : ctx.network_policy();
   ctx.count_http_call();
+  ctx.before_http_request(req.headers);
+  engine::HttpCall call;
+  call.method = req.method;
+  if (client) call.client_uid = client->uid;
+  const auto sent = std::chrono::steady_clock::now();
   http::Response res;
   try {
     res = ctx.http_client().send(req, policy);
   } catch (const http::HttpError& e) {
+    const std::string_view what = e.what();
+    call.outcome =
+        e.blocked()   ? "blocked"
+        : e.aborted() ? "aborted"
+        : what.find("timed out") != std::string::npos || what.find("timeout") != std::string::npos
+            ? "timeout"
+            : "error";
+    if (e.blocked()) call.error = what;
+    call.elapsed = std::chrono::steady_clock::now() - sent;
+    ctx.after_http_request(call);
     ctx.check_cancelled();  // a deadline or cancellation reports itself
     if (e.blocked()) {
       if (!client) throw NodeError(e.what());
@@ -322,6 +337,10 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
     }
     throw NodeError(fmt::format("HTTP request failed: {} {}: {}", req.method, shown_url, e.what()));
   }
+  call.outcome = "ok";
+  call.status = res.status;
+  call.elapsed = std::chrono::steady_clock::now() - sent;
+  ctx.after_http_request(call);
   if (c.response == ResponseMode::Full) {
     Object headers;
     for (const auto& [k, v] : res.headers) {
