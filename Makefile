@@ -40,7 +40,8 @@ asan:
 	  CMAKE_FLAGS="-DTHAIYYAL_SANITIZE=address,undefined"
 
 tsan:
-	$(MAKE) test BUILD=build-tsan TYPE=Debug CMAKE_FLAGS="-DTHAIYYAL_SANITIZE=thread"
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_OPTIONS)" \
+	  $(MAKE) test BUILD=build-tsan TYPE=Debug CMAKE_FLAGS="-DTHAIYYAL_SANITIZE=thread"
 
 bench:
 	$(MAKE) build BUILD=build-bench TYPE=Release CMAKE_FLAGS="-DTHAIYYAL_BUILD_BENCH=ON"
