@@ -239,12 +239,6 @@ std::string default_text(const Setting& s) {
   return std::to_string(v);
 }
 
-/// Where a service duration goes when the caller does not want them.
-Limits::Millis& scratch_duration() {
-  thread_local Limits::Millis sink{0};
-  return sink;
-}
-
 void apply(const Setting& s, std::string_view text, const std::string& source, Limits& limits,
            http::NetworkPolicy* network, ServiceSettings* service) {
   switch (s.type) {
@@ -301,8 +295,8 @@ void apply(const Setting& s, std::string_view text, const std::string& source, L
         throw SettingsError(fmt::format("{}: '{}' must not be negative", source, text));
       }
       // A negative or zero time limit means "no limit" (D9).
-      auto& target = s.svc_duration ? (service ? service->*(s.svc_duration) : scratch_duration())
-                                    : limits.*(s.duration);
+      if (s.svc_duration && !service) return;
+      auto& target = s.svc_duration ? service->*(s.svc_duration) : limits.*(s.duration);
       target = std::chrono::duration_cast<Limits::Millis>(*d);
       if (d->count() > 0 && target == Limits::Millis(0)) target = Limits::Millis(1);
       return;

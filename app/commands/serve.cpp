@@ -101,6 +101,14 @@ std::string duration_text(Limits::Millis d) {
   return format_go_duration(std::chrono::duration_cast<Nanos>(d));
 }
 
+/// The write timeout in effect: the setting, else max-execution-time + 10s,
+/// else none (0).
+Limits::Millis write_timeout(const ServiceSettings& s, const Limits& limits) {
+  if (s.write_timeout.count() > 0) return s.write_timeout;
+  const auto exec = limits.max_execution_time;
+  return exec.count() > 0 ? exec + Limits::Millis(10000) : Limits::Millis(0);
+}
+
 struct Resolved {
   Limits limits;
   http::NetworkPolicy network;
@@ -148,9 +156,7 @@ void resolve(const ServeOptions& opts, Resolved& r) {
 Logger::Fields config_fields(const Resolved& r, const std::string& addr) {
   const auto& s = r.service;
   const auto exec = r.limits.max_execution_time;
-  const auto write = s.write_timeout.count() > 0 ? s.write_timeout
-                     : exec.count() > 0          ? exec + Limits::Millis(10000)
-                                                 : Limits::Millis(0);
+  const auto write = write_timeout(s, r.limits);
   Logger::Fields f;
   f.emplace_back("addr", app::quoted(addr));
   f.emplace_back("max_concurrent_executions", std::to_string(s.max_concurrent));
@@ -208,10 +214,8 @@ int run_serve(const ServeOptions& opts) {
   serve::ServerOptions server;
   server.addr = s.addr;
   server.read_timeout = std::min(s.read_timeout, s.read_header_timeout);
-  const auto exec = r.limits.max_execution_time;
-  server.write_timeout = s.write_timeout.count() > 0 ? s.write_timeout
-                         : exec.count() > 0          ? exec + Limits::Millis(10000)
-                                                     : Limits::Millis(24 * 3600 * 1000);
+  const auto write = write_timeout(s, r.limits);
+  server.write_timeout = write.count() > 0 ? write : Limits::Millis(24 * 3600 * 1000);
   server.idle_timeout = s.idle_timeout;
   server.shutdown_timeout = s.shutdown_timeout;
   auto& h = server.handler;

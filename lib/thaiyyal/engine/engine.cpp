@@ -79,7 +79,7 @@ std::string_view limit_name(const RunResult& r) {
   if (r.status == RunStatus::TimedOut) return has("node execution timeout") ? "node_time" : "time";
   if (has("maximum node executions")) return "node_executions";
   if (has("maximum HTTP calls")) return "http_calls";
-  if (has("max iterations") || has("iterations")) return "loop_iterations";
+  if (has("iterations")) return "loop_iterations";
   if (has("input too large")) return "input_size";
   return "values";
 }
