@@ -249,9 +249,6 @@ Response Handler::handle(const Request& request) {
   Response r = route(ctx, route_name);
   add_cors(request, r);
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  if (options_.metrics) {
-    options_.metrics->record_request(request.method, route_name, r.status, elapsed);
-  }
   if (span) {
     span->name = fmt::format("{} {}", request.method, route_name);
     span->end = std::chrono::system_clock::now();
@@ -262,16 +259,7 @@ Response Handler::handle(const Request& request) {
     span->status = r.status >= 500 ? trace::SpanStatus::Error : trace::SpanStatus::Unset;
     options_.tracer->submit(std::move(*span));
   }
-  if (options_.log_access) {
-    try {
-      options_.log_access(
-          AccessRecord{request.method, ctx.path, route_name, r.status,
-                       std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed),
-                       ctx.request_id, r.body.size(), request.remote_addr});
-    } catch (...) {
-      // A failing log sink must not fail the request.
-    }
-  }
+  record(ctx, route_name, r, std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed));
   return r;
 }
 
@@ -377,22 +365,23 @@ Response Handler::refused(const Request& request, int status, std::string detail
               request.path.substr(0, request.path.find('?'))};
   Response r = refusal(ctx, status, std::move(details));
   add_cors(request, r);
-  const std::string_view route_name = route_of(routes(), ctx.path);
-  if (options_.metrics) options_.metrics->record_request(request.method, route_name, r.status, {});
-  if (options_.log_access) {
-    try {
-      options_.log_access(AccessRecord{request.method,
-                                       ctx.path,
-                                       route_name,
-                                       r.status,
-                                       {},
-                                       ctx.request_id,
-                                       r.body.size(),
-                                       request.remote_addr});
-    } catch (...) {
-    }
-  }
+  record(ctx, route_of(routes(), ctx.path), r, {});
   return r;
+}
+
+void Handler::record(const Context& ctx, std::string_view route_name, const Response& r,
+                     std::chrono::nanoseconds elapsed) {
+  const Request& request = ctx.request;
+  if (options_.metrics) {
+    options_.metrics->record_request(request.method, route_name, r.status, elapsed);
+  }
+  if (!options_.log_access) return;
+  try {
+    options_.log_access(AccessRecord{request.method, ctx.path, route_name, r.status, elapsed,
+                                     ctx.request_id, r.body.size(), request.remote_addr});
+  } catch (...) {
+    // A failing log sink must not fail the request.
+  }
 }
 
 Response Handler::refusal(Context& ctx, int status, std::string details) {

@@ -132,6 +132,9 @@ class Handler {
   Response version(Context& ctx);
   Response metrics(Context& ctx);
   Response refusal(Context& ctx, int status, std::string details);
+  /// Counts an answered request and writes its access-log record.
+  void record(const Context& ctx, std::string_view route_name, const Response& r,
+              std::chrono::nanoseconds elapsed);
   Response route(Context& ctx, std::string_view& route_name);
   /// Access-Control-* headers for an allowed Origin (and Vary: Origin).
   void add_cors(const Request& request, Response& r) const;
