@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
   register_validate(app, exit_code);
   register_eval(app, exit_code);
   register_serve(app, exit_code);
+  register_store_commands(app, exit_code);
 
   // The top-level help is rendered before parsing: once a subcommand is
   // selected, CLI11's help() describes that subcommand instead.

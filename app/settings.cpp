@@ -184,6 +184,26 @@ const std::vector<Setting> kSettings = {
     svc_text("pushgateway-instance", Scope::RunObserve,
              "The instance label of the push (default: the host name)",
              &ServiceSettings::pushgateway_instance),
+    // Where saved workflows and the execution history live.
+    svc_text("data-dir", Scope::Store,
+             "Directory of the SQLite database (default: $XDG_DATA_HOME/thaiyyal or "
+             "~/.local/share/thaiyyal)",
+             &ServiceSettings::data_dir),
+    svc_text("database", Scope::Store,
+             "PostgreSQL URL (postgres://user@host:5432/db) shared by several serve "
+             "replicas; overrides --data-dir",
+             &ServiceSettings::database, {}, "THAIYYAL_DATABASE_URL"),
+    svc_flag("no-history", Scope::History, "Do not record runs in the execution history",
+             &ServiceSettings::no_history),
+    svc_count("history-max-runs", Type::Count, Scope::History,
+              "Runs kept in the history; older ones are pruned (0 = any number)",
+              &ServiceSettings::history_max_runs),
+    svc_duration("history-max-age", Scope::History,
+                 "How long a run stays in the history, e.g. 720h (0 = forever)",
+                 &ServiceSettings::history_max_age),
+    svc_count("max-saved-workflows", Type::Count, Scope::History,
+              "Saved workflows the store may hold; more get 507 (0 = unlimited)",
+              &ServiceSettings::max_saved_workflows),
 };
 
 /// Where a setting's legacy environment names apply: the reference's
@@ -362,7 +382,8 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
   bool network = false;
   for (auto& b : bound_) {
     const auto& s = kSettings[b.index];
-    const char* group = s.scope == Scope::Serve ? "Server"
+    const char* group = s.scope == Scope::Serve                                ? "Server"
+                        : s.scope == Scope::Store || s.scope == Scope::History ? "Storage"
                         : s.scope == Scope::Observe || s.scope == Scope::RunObserve
                             ? "Observability"
                         : s.scope == Scope::Network ? "Network policy"

@@ -19,7 +19,18 @@ namespace thaiyyal::app {
 /// a workflow), Run and Network (execute, serve), Serve (the HTTP server),
 /// Observe (metrics and tracing of execute and serve), RunObserve (metrics
 /// of one-shot runs: execute only).
-enum class Scope : std::uint8_t { Document, Run, Network, Serve, Observe, RunObserve };
+/// Store (where saved workflows and the history live: serve, workflows,
+/// history), History (serve's recording of runs).
+enum class Scope : std::uint8_t {
+  Document,
+  Run,
+  Network,
+  Serve,
+  Observe,
+  RunObserve,
+  Store,
+  History
+};
 
 /// The settings of the server and of observability (spec 04 §5.4).
 struct ServiceSettings {
@@ -42,6 +53,12 @@ struct ServiceSettings {
   std::string pushgateway;
   std::string pushgateway_job = "thaiyyal";
   std::string pushgateway_instance;  ///< default: the host name
+  std::string data_dir;              ///< "" = the per-user data directory
+  std::string database;              ///< postgres://... ; "" = SQLite in data_dir
+  bool no_history = false;
+  std::uint64_t history_max_runs = 100000;
+  Limits::Millis history_max_age{30LL * 24 * 3600 * 1000};
+  std::uint64_t max_saved_workflows = 10000;
 };
 
 /// The default number of executions at once: four per CPU.

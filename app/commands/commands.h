@@ -11,5 +11,6 @@ void register_validate(CLI::App& app, int& exit_code);
 void register_eval(CLI::App& app, int& exit_code);
 void register_execute(CLI::App& app, int& exit_code);
 void register_serve(CLI::App& app, int& exit_code);
+void register_store_commands(CLI::App& app, int& exit_code);
 
 }  // namespace thaiyyal::app

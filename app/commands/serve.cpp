@@ -19,6 +19,7 @@
 #include "log_observer.h"
 #include "observability.h"
 #include "settings.h"
+#include "storage.h"
 #include "thaiyyal/http/http_client.h"
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/serve/server.h"
@@ -176,6 +177,9 @@ Logger::Fields config_fields(const Resolved& r, const std::string& addr) {
   f.emplace_back("cors_origins", app::quoted(s.cors_origins.empty() ? "off" : s.cors_origins));
   f.emplace_back("metrics_addr", app::quoted(s.metrics_addr.empty() ? "same" : s.metrics_addr));
   f.emplace_back("tracing", app::quoted(s.otlp_endpoint.empty() ? "off" : "otlp"));
+  f.emplace_back("database",
+                 app::quoted(s.database.empty() ? "sqlite" : store::redact_url(s.database)));
+  f.emplace_back("history", app::quoted(s.no_history ? "off" : "on"));
   f.emplace_back("version", app::quoted(THAIYYAL_VERSION));
   return f;
 }
@@ -210,6 +214,18 @@ int run_serve(const ServeOptions& opts) {
     return kExitOk;
   }
 
+  // The store: an unreachable database ends the start with exit 2.
+  std::shared_ptr<store::Store> store;
+  try {
+    store = open_store(s);
+  } catch (const SettingsError& e) {
+    std::fprintf(stderr, "thaiyyal serve: %s\n", e.what());
+    return kExitUsage;
+  } catch (const store::Unavailable& e) {
+    std::fprintf(stderr, "thaiyyal serve: cannot open the store: %s\n", e.what());
+    return kExitUsage;
+  }
+
   auto metrics = make_metrics();
   serve::ServerOptions server;
   server.addr = s.addr;
@@ -234,6 +250,9 @@ int run_serve(const ServeOptions& opts) {
   h.metrics = metrics;
   h.metrics_route = s.metrics_addr.empty();
   h.tracer = exporter;
+  h.store = store;
+  h.history = !s.no_history;
+  h.max_saved_workflows = static_cast<std::size_t>(s.max_saved_workflows);
   h.log_error = [&logger](std::string_view message) {
     Logger::Fields fields;
     fields.emplace_back("error", app::quoted(message));
@@ -277,7 +296,16 @@ int run_serve(const ServeOptions& opts) {
     listener.stop();
     return kExitIo;
   }
+  // Pruned once a minute (and at start): by count and by age.
+  HistoryPruner pruner(store, s.history_max_runs, s.history_max_age, std::chrono::minutes(1),
+                       [&logger](std::string_view message) {
+                         Logger::Fields fields;
+                         fields.emplace_back("error", app::quoted(message));
+                         logger.log(LogLevel::Warn, "history pruning failed", fields);
+                       });
   auto started = config_fields(r, s.addr);
+  started.emplace_back("store",
+                       app::quoted(fmt::format("{} {}", store->backend(), store->location())));
   started.emplace_back("port", std::to_string(port));
   if (admin) started.emplace_back("metrics_port", std::to_string(admin->port()));
   logger.log(LogLevel::Info, "server started", started);
@@ -375,8 +403,8 @@ void register_serve(CLI::App& app, int& exit_code) {
                 "2 otherwise)")
       ->group("Server");
   add_log_options(*cmd, opts->log_level, opts->log_format, "info", "json");
-  opts->settings.bind(*cmd,
-                      {Scope::Document, Scope::Run, Scope::Network, Scope::Serve, Scope::Observe});
+  opts->settings.bind(*cmd, {Scope::Document, Scope::Run, Scope::Network, Scope::Serve,
+                             Scope::Observe, Scope::Store, Scope::History});
   cmd->callback([opts, cmd, &exit_code] {
     try {
       log_options_from_env(*cmd, opts->log_level, opts->log_format);

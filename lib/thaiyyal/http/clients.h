@@ -65,6 +65,10 @@ class NamedClient {
       allow_cloud_metadata;
   std::vector<std::string> allowed_domains;  ///< narrows: the host must match one
 
+  /// Whether the client may widen the command's policy at all (false for
+  /// clients registered by remote callers: they may only narrow it).
+  bool may_widen = true;
+
   /// Why the client cannot be used (an environment variable it needs is not
   /// set), reported when a node selects it; empty when usable.
   std::string unusable;

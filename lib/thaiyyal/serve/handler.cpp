@@ -15,9 +15,10 @@
 #include "thaiyyal/load/loader.h"
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/value_json.h"
+#include "thaiyyal/serve/handler_context.h"
 
 namespace thaiyyal::serve {
-namespace {
+namespace detail {
 
 constexpr std::string_view kServiceName = "thaiyyal-workflow-engine";
 constexpr std::string_view kExecutePath = "/api/v1/workflow/execute";
@@ -25,23 +26,94 @@ constexpr std::string_view kValidatePath = "/api/v1/workflow/validate";
 /// The name diagnostics give the posted document (as "<stdin>" for stdin).
 constexpr const char* kSourceName = "<request>";
 
-enum class RouteId : std::uint8_t { Execute, Validate, Health, Live, Ready, Version, Metrics };
+enum class RouteId : std::uint8_t {
+  Execute,
+  Validate,
+  Health,
+  Live,
+  Ready,
+  Version,
+  Metrics,
+  Save,
+  List,
+  Load,
+  Delete,
+  ExecuteSaved,
+  Update,
+  Versions,
+  VersionOne,
+  Executions,
+  ExecutionOne,
+  RegisterClient,
+  ListClients,
+  Client,
+};
 
 struct Route {
+  /// The route template: `{name}` segments match one non-empty segment.
   std::string_view path;
   RouteId id;
   /// Allowed methods; empty = any method.
   std::vector<std::string_view> methods;
 };
 
+/// Literal routes come before templates, so `/api/v1/workflow/list` is never
+/// taken for the id "list".
 const std::vector<Route>& routes() {
   static const std::vector<Route> table = {
-      {kExecutePath, RouteId::Execute, {"POST"}}, {kValidatePath, RouteId::Validate, {"POST"}},
-      {"/health", RouteId::Health, {}},           {"/health/live", RouteId::Live, {}},
-      {"/health/ready", RouteId::Ready, {}},      {"/version", RouteId::Version, {"GET", "HEAD"}},
+      {kExecutePath, RouteId::Execute, {"POST"}},
+      {kValidatePath, RouteId::Validate, {"POST"}},
+      {"/api/v1/workflow/save", RouteId::Save, {"POST"}},
+      {"/api/v1/workflow/list", RouteId::List, {"GET", "HEAD"}},
+      {"/api/v1/executions", RouteId::Executions, {"GET", "HEAD"}},
+      {"/api/v1/httpclient/register", RouteId::RegisterClient, {"POST"}},
+      {"/api/v1/httpclient/list", RouteId::ListClients, {"GET", "HEAD"}},
+      {"/health", RouteId::Health, {}},
+      {"/health/live", RouteId::Live, {}},
+      {"/health/ready", RouteId::Ready, {}},
+      {"/version", RouteId::Version, {"GET", "HEAD"}},
       {"/metrics", RouteId::Metrics, {}},
+      {"/api/v1/workflow/load/{id}", RouteId::Load, {"GET", "HEAD"}},
+      {"/api/v1/workflow/delete/{id}", RouteId::Delete, {"DELETE"}},
+      {"/api/v1/workflow/execute/{id}", RouteId::ExecuteSaved, {"POST"}},
+      {"/api/v1/workflow/{id}/versions", RouteId::Versions, {"GET", "HEAD"}},
+      {"/api/v1/workflow/{id}/versions/{version}", RouteId::VersionOne, {"GET", "HEAD"}},
+      {"/api/v1/workflow/{id}", RouteId::Update, {"GET", "HEAD", "PUT"}},
+      {"/api/v1/executions/{id}", RouteId::ExecutionOne, {"GET", "HEAD"}},
+      {"/api/v1/httpclient/{uid}", RouteId::Client, {"GET", "HEAD", "DELETE"}},
   };
   return table;
+}
+
+/// Whether `path` matches the template; fills `params` with the segments
+/// the `{name}` parts matched.
+bool matches(std::string_view tmpl, std::string_view path, std::vector<std::string>& params) {
+  params.clear();
+  while (true) {
+    const auto t_end = tmpl.find('/');
+    const auto p_end = path.find('/');
+    const std::string_view t = tmpl.substr(0, t_end);
+    const std::string_view p = path.substr(0, p_end);
+    if (t.size() >= 2 && t.front() == '{' && t.back() == '}') {
+      // Only the last segment may be empty (`/load/` gives "Workflow ID is required").
+      if (p.empty() && t_end != std::string_view::npos) return false;
+      params.emplace_back(p);
+    } else if (t != p) {
+      return false;
+    }
+    if (t_end == std::string_view::npos || p_end == std::string_view::npos) {
+      return t_end == p_end;
+    }
+    tmpl.remove_prefix(t_end + 1);
+    path.remove_prefix(p_end + 1);
+  }
+}
+
+const Route* find_route(std::string_view path, std::vector<std::string>& params) {
+  for (const auto& r : routes()) {
+    if (matches(r.path, path, params)) return &r;
+  }
+  return nullptr;
 }
 
 bool admin_route(RouteId id) {
@@ -60,11 +132,10 @@ bool same_secret(std::string_view given, std::string_view expected) {
   return diff == 0;
 }
 
-std::string_view route_of(const std::vector<Route>& table, std::string_view path) {
-  for (const auto& r : table) {
-    if (r.path == path) return r.path;
-  }
-  return "unmatched";
+std::string_view route_of(std::string_view path) {
+  std::vector<std::string> params;
+  const Route* r = find_route(path, params);
+  return r ? r->path : std::string_view("unmatched");
 }
 
 /// A client's X-Request-ID is kept when it is 1-128 characters of letters,
@@ -161,11 +232,11 @@ std::string join(const std::vector<std::string_view>& items, std::string_view se
 
 /// Loads a request body as a workflow (JSON or YAML by Content-Type) under
 /// the document limits; every problem goes to `diags`.
-std::optional<Workflow> load_body(const Request& request, const Limits& limits,
-                                  diag::Diagnostics& diags) {
-  auto source = std::make_shared<diag::SourceFile>(kSourceName, request.body);
+std::optional<Workflow> load_text(const std::string& text, const std::string* content_type,
+                                  const Limits& limits, diag::Diagnostics& diags) {
+  auto source = std::make_shared<diag::SourceFile>(kSourceName, text);
   load::LoadOptions lo;
-  lo.format = format_of(find_header(request.headers, "Content-Type"));
+  lo.format = format_of(content_type);
   lo.max_payload_size = limits.max_payload_size;
   lo.max_nodes = limits.max_nodes;
   lo.max_edges = limits.max_edges;
@@ -173,46 +244,14 @@ std::optional<Workflow> load_body(const Request& request, const Limits& limits,
   return load::load_workflow(source, lo, diags);
 }
 
-}  // namespace
+std::optional<Workflow> load_body(const Request& request, const Limits& limits,
+                                  diag::Diagnostics& diags) {
+  return load_text(request.body, find_header(request.headers, "Content-Type"), limits, diags);
+}
 
-struct Handler::Context {
-  const Request& request;
-  std::string request_id;
-  std::string path;             ///< without the query string
-  trace::Span* span = nullptr;  ///< the request's server span, when tracing
+}  // namespace detail
 
-  /// A JSON response: compact, newline-terminated, with the common headers.
-  Response json(int status, const Value& body) const {
-    Response r;
-    r.status = status;
-    r.body = to_json(body);
-    r.body += '\n';
-    r.set_header("Content-Type", "application/json");
-    finish(r);
-    return r;
-  }
-
-  /// The headers every response carries.
-  void finish(Response& r) const {
-    r.set_header("X-Request-ID", request_id);
-    r.set_header("X-Content-Type-Options", "nosniff");
-    r.set_header("Cache-Control", "no-store");
-  }
-
-  /// The error envelope: success, error, details, code, request_id,
-  /// then `extra`'s keys.
-  Response error(int status, std::string_view code, std::string_view summary,
-                 std::string_view details, Object extra = {}) const {
-    Object o;
-    o.append_unique("success", Value(false));
-    o.append_unique("error", Value(summary));
-    o.append_unique("details", Value(details));
-    o.append_unique("code", Value(code));
-    o.append_unique("request_id", Value(request_id));
-    for (const auto& [key, value] : extra) o.append_unique(key, value);
-    return json(status, Value(std::move(o)));
-  }
-};
+using namespace detail;
 
 Handler::Handler(HandlerOptions options)
     : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
@@ -267,16 +306,28 @@ Response Handler::route(Context& ctx, std::string_view& route_name) {
   const Request& request = ctx.request;
   try {
     const auto& table = routes();
-    const auto route = std::find_if(table.begin(), table.end(),
-                                    [&](const Route& r) { return r.path == ctx.path; });
+    const Route* route = find_route(ctx.path, ctx.params);
     const bool admin_only = options_.routes == RouteSet::Admin;
     const bool hidden =
-        route != table.end() &&
+        route != nullptr &&
         ((admin_only && !admin_route(route->id)) ||
          (route->id == RouteId::Metrics && (!options_.metrics || !options_.metrics_route)));
-    if (route == table.end() || hidden) {
+    // A path a template takes only because it misspells a literal route
+    // (`/api/v1/workflow/execut` is not the id "execut" to POST to).
+    bool misspelt = false;
+    if (route != nullptr && route->path.find('{') != std::string_view::npos &&
+        std::find(route->methods.begin(), route->methods.end(), request.method) ==
+            route->methods.end()) {
+      std::vector<std::string_view> literal;
+      for (const auto& r : table) {
+        if (r.path.find('{') == std::string_view::npos) literal.push_back(r.path);
+      }
+      misspelt = diag::spellcheck(ctx.path, literal).has_value();
+    }
+    if (route == nullptr || hidden || misspelt) {
       std::vector<std::string_view> paths;
       for (const auto& r : table) {
+        if (r.path.find('{') != std::string_view::npos) continue;
         if (admin_only && !admin_route(r.id)) continue;
         if (r.id == RouteId::Metrics && (!options_.metrics || !options_.metrics_route)) continue;
         paths.push_back(r.path);
@@ -348,6 +399,34 @@ Response Handler::route(Context& ctx, std::string_view& route_name) {
         return version(ctx);
       case RouteId::Metrics:
         return metrics(ctx);
+      case RouteId::Save:
+        return stored(ctx, &Handler::save_workflow);
+      case RouteId::List:
+        return stored(ctx, &Handler::list_workflows);
+      case RouteId::Load:
+        return stored(ctx, &Handler::load_workflow);
+      case RouteId::Delete:
+        return stored(ctx, &Handler::delete_workflow);
+      case RouteId::ExecuteSaved:
+        return stored(ctx, &Handler::execute_saved);
+      case RouteId::Update:
+        return stored(
+            ctx, request.method == "PUT" ? &Handler::update_workflow : &Handler::load_workflow);
+      case RouteId::Versions:
+        return stored(ctx, &Handler::list_versions);
+      case RouteId::VersionOne:
+        return stored(ctx, &Handler::get_version);
+      case RouteId::Executions:
+        return stored(ctx, &Handler::list_executions);
+      case RouteId::ExecutionOne:
+        return stored(ctx, &Handler::get_execution);
+      case RouteId::RegisterClient:
+        return stored(ctx, &Handler::register_client);
+      case RouteId::ListClients:
+        return stored(ctx, &Handler::list_clients);
+      case RouteId::Client:
+        return stored(ctx,
+                      request.method == "DELETE" ? &Handler::delete_client : &Handler::get_client);
     }
     return ctx.error(500, "INTERNAL", "Internal server error", "");
   } catch (const std::exception& e) {
@@ -365,7 +444,7 @@ Response Handler::refused(const Request& request, int status, std::string detail
               request.path.substr(0, request.path.find('?'))};
   Response r = refusal(ctx, status, std::move(details));
   add_cors(request, r);
-  record(ctx, route_of(routes(), ctx.path), r, {});
+  record(ctx, route_of(ctx.path), r, {});
   return r;
 }
 
@@ -403,6 +482,11 @@ Response Handler::refusal(Context& ctx, int status, std::string details) {
 }
 
 Response Handler::execute(Context& ctx) {
+  return run_text(ctx, ctx.request.body, find_header(ctx.request.headers, "Content-Type"), nullptr);
+}
+
+Response Handler::run_text(Context& ctx, const std::string& text, const std::string* content_type,
+                           const SavedRun* saved) {
   auto token = std::make_shared<engine::CancelToken>();
   int refusal = 0;
   if (!acquire(token, ctx.request.client_gone, refusal)) {
@@ -425,9 +509,10 @@ Response Handler::execute(Context& ctx) {
   } release{*this, token};
 
   const auto started = std::chrono::steady_clock::now();
+  const auto wall_started = std::chrono::system_clock::now();
   const auto& limits = options_.limits;
   diag::Diagnostics diags;
-  auto wf = load_body(ctx.request, limits, diags);
+  auto wf = load_text(text, content_type, limits, diags);
   const diag::Diagnostic* first = first_error(diags);
   if (!wf && first) {
     Object extra;
@@ -437,8 +522,8 @@ Response Handler::execute(Context& ctx) {
                        std::move(extra));
     }
     if (is_syntax_error(*first)) {
-      load::Format format = format_of(find_header(ctx.request.headers, "Content-Type"));
-      if (format == load::Format::Auto) format = load::detect_format("", ctx.request.body);
+      load::Format format = format_of(content_type);
+      if (format == load::Format::Auto) format = load::detect_format("", text);
       const bool yaml = format == load::Format::Yaml;
       return ctx.error(
           400, yaml ? "INVALID_YAML" : "INVALID_JSON",
@@ -447,7 +532,9 @@ Response Handler::execute(Context& ctx) {
     }
   }
   std::shared_ptr<const check::CompiledWorkflow> compiled;
+  std::shared_ptr<const http::ClientRegistry> clients = options_.http_clients;
   if (wf) {
+    clients = clients_for(*wf);
     auto shared = std::make_shared<const Workflow>(std::move(*wf));
     compiled =
         check::compile_workflow(shared, diags, {}, check::CheckOptions{std::vector<std::string>{}});
@@ -471,13 +558,13 @@ Response Handler::execute(Context& ctx) {
   run.limits = limits;
   run.network = options_.network;
   run.http = options_.http;
-  run.http_clients = options_.http_clients;
+  run.http_clients = clients;
   run.cancel = token;
   run.request_id = ctx.request_id;
   engine::ObserverList observers;
   std::unique_ptr<engine::Observer> logger = options_.run_logger ? options_.run_logger() : nullptr;
   observers.add(logger.get());
-  if (options_.metrics) observers.add(&options_.metrics->observer("inline"));
+  if (options_.metrics) observers.add(&options_.metrics->observer(saved ? "stored" : "inline"));
   std::optional<trace::RunTracer> tracer;
   if (options_.tracer) {
     std::optional<trace::SpanContext> parent;
@@ -492,6 +579,8 @@ Response Handler::execute(Context& ctx) {
   const auto elapsed = std::chrono::steady_clock::now() - started;
   const std::string execution_time = format_go_duration(std::chrono::duration_cast<Nanos>(elapsed));
   const Value document = result.to_document();
+  record_history(ctx, result, document, saved, wall_started,
+                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
 
   try {
     if (result.ok()) {
@@ -499,6 +588,11 @@ Response Handler::execute(Context& ctx) {
       o.append_unique("execution_time", Value(execution_time));
       o.append_unique("results", document);
       o.append_unique("success", Value(true));
+      if (saved) {
+        o.append_unique("workflow_id", Value(saved->id));
+        o.append_unique("workflow_name", Value(saved->name));
+        o.append_unique("version", Value(saved->version));
+      }
       return ctx.json(200, Value(std::move(o)));
     }
     int status = 500;
@@ -527,6 +621,11 @@ Response Handler::execute(Context& ctx) {
     Object extra;
     extra.append_unique("execution_time", Value(execution_time));
     extra.append_unique("results", document);
+    if (saved) {
+      extra.append_unique("workflow_id", Value(saved->id));
+      extra.append_unique("workflow_name", Value(saved->name));
+      extra.append_unique("version", Value(saved->version));
+    }
     return ctx.error(status, code, summary, result.errors.empty() ? "" : result.errors.front(),
                      std::move(extra));
   } catch (const JsonWriteError&) {
@@ -593,6 +692,23 @@ Response Handler::health(Context& ctx, bool checks, bool readiness) {
     if (!problem.empty()) slots.append_unique("error", Value(problem));
     check_list.append_unique("executions", Value(std::move(slots)));
     healthy = problem.empty();
+    // Not ready while the database cannot be reached: saved workflows and
+    // the history would fail.
+    if (options_.store) {
+      Object storage;
+      std::string storage_problem;
+      try {
+        options_.store->ping();
+      } catch (const std::exception& e) {
+        storage_problem = e.what();
+      }
+      storage.append_unique("status", Value(storage_problem.empty() ? "healthy" : "unhealthy"));
+      storage.append_unique("backend", Value(options_.store->backend()));
+      storage.append_unique("last_checked", Value(now));
+      if (!storage_problem.empty()) storage.append_unique("error", Value(storage_problem));
+      check_list.append_unique("storage", Value(std::move(storage)));
+      healthy = healthy && storage_problem.empty();
+    }
   }
   o.append_unique("status", Value(healthy ? "healthy" : "unhealthy"));
   o.append_unique("service_name", Value(kServiceName));

@@ -40,6 +40,7 @@
 #include "thaiyyal/metrics/metrics.h"
 #include "thaiyyal/model/limits.h"
 #include "thaiyyal/serve/message.h"
+#include "thaiyyal/store/store.h"
 #include "thaiyyal/trace/trace.h"
 
 namespace thaiyyal::serve {
@@ -97,6 +98,18 @@ struct HandlerOptions {
   bool metrics_route = true;
   /// Exports a server span per request and the spans of runs; may be null.
   std::shared_ptr<trace::Exporter> tracer;
+  /// Saved workflows and the execution history; null = those routes answer
+  /// 503 STORAGE_UNAVAILABLE.
+  std::shared_ptr<store::Store> store;
+  /// Saved workflows the store may hold (0 = no bound); more get 507.
+  std::size_t max_saved_workflows = 10000;
+  /// HTTP clients callers may register (0 = no bound); more get 507.
+  std::size_t max_registered_clients = 1000;
+  /// Records every run in the history (with a store).
+  bool history = true;
+  /// Largest result document kept in a history row (bytes); larger ones are
+  /// dropped and the row marked result_truncated.
+  std::size_t history_max_result_bytes = 64u << 10;
 };
 
 class Handler {
@@ -124,9 +137,45 @@ class Handler {
 
   const HandlerOptions& options() const { return options_; }
 
- private:
+  /// One request being answered (handler_context.h).
   struct Context;
+
+ private:
   Response execute(Context& ctx);
+  /// A saved workflow being run: its id, name and version.
+  struct SavedRun {
+    std::string id;
+    std::string name;
+    std::int64_t version = 1;
+  };
+  /// Loads, checks and runs a document, and answers with its result.
+  Response run_text(Context& ctx, const std::string& text, const std::string* content_type,
+                    const SavedRun* saved);
+  /// Adds a run to the history (when there is a store and history is on);
+  /// a storage failure is logged, never fails the request.
+  void record_history(const Context& ctx, const engine::RunResult& result, const Value& document,
+                      const SavedRun* saved, std::chrono::system_clock::time_point started,
+                      std::chrono::microseconds elapsed);
+  /// The saved-workflow and history routes (saved_routes.cpp).
+  Response stored(Context& ctx, Response (Handler::*answer)(Context&));
+  Response save_workflow(Context& ctx);
+  Response list_workflows(Context& ctx);
+  Response load_workflow(Context& ctx);
+  Response delete_workflow(Context& ctx);
+  Response execute_saved(Context& ctx);
+  Response update_workflow(Context& ctx);
+  Response list_versions(Context& ctx);
+  Response get_version(Context& ctx);
+  Response list_executions(Context& ctx);
+  Response get_execution(Context& ctx);
+  /// The named clients of a run of `wf`: the operator's, plus the
+  /// registered clients its http nodes name (they may only narrow the
+  /// network policy).
+  std::shared_ptr<const http::ClientRegistry> clients_for(const Workflow& wf);
+  Response register_client(Context& ctx);
+  Response list_clients(Context& ctx);
+  Response get_client(Context& ctx);
+  Response delete_client(Context& ctx);
   Response validate(Context& ctx);
   Response health(Context& ctx, bool checks, bool readiness);
   Response version(Context& ctx);

@@ -20,13 +20,16 @@ const std::string* find_header(const Headers& headers, std::string_view name);
 /// One HTTP request as the routes see it.
 struct Request {
   std::string method;  ///< upper case: GET, POST, ...
-  std::string path;    ///< decoded path; a query string, if present, is ignored
+  std::string path;    ///< decoded path, without the query string
   Headers headers;
   std::string body;
   /// The client's address (ip:port), for logs; may be empty.
   std::string remote_addr = {};
   /// True once the client has closed its connection; may be empty (unknown).
   std::function<bool()> client_gone = {};
+  /// The decoded query parameters, in order (`?limit=5&status=failed`). A
+  /// query string left in `path` is decoded into these by the routes.
+  std::vector<std::pair<std::string, std::string>> query = {};
 };
 
 /// One HTTP response.

@@ -79,6 +79,7 @@ Request to_request(const httplib::Request& in) {
   Request out;
   out.method = in.method;
   out.path = in.path;
+  for (const auto& [name, value] : in.params) out.query.emplace_back(name, value);
   for (const auto& [name, value] : in.headers) out.headers.emplace_back(name, value);
   out.body = in.body;
   if (!in.remote_addr.empty()) {

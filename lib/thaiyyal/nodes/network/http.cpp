@@ -306,7 +306,8 @@ Value send(const Config& c, RunContext& ctx, const http::NamedClient* client) {
   http::NetworkPolicy client_policy;
   if (client) {
     const http::ClientRegistry* registry = ctx.http_clients();
-    client_policy = client->policy(ctx.network_policy(), registry->allow_widening);
+    client_policy =
+        client->policy(ctx.network_policy(), registry->allow_widening && client->may_widen);
   }
   const http::NetworkPolicy& policy = client ? client_policy : ctx.network_policy();
   ctx.count_http_call();

@@ -1,0 +1,615 @@
+// The PostgreSQL backend: a small pool of libpq connections, parameterized
+// text-format statements, the same numbered migrations as the SQLite backend
+// (serialized across processes by an advisory lock) and one transaction per
+// write. A connection that breaks is replaced on its next use, so the store
+// recovers by itself when the server comes back.
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <charconv>
+#include <condition_variable>
+#include <cstdio>
+#include <ctime>
+#include <functional>
+#include <mutex>
+#include <type_traits>
+
+#include "thaiyyal/store/store.h"
+
+namespace thaiyyal::store {
+namespace {
+
+// Advisory lock keys (any 64-bit constants unique to this schema).
+constexpr const char* kMigrationLock = "7520725553412190001";
+constexpr const char* kWorkflowsLock = "7520725553412190002";
+constexpr const char* kClientsLock = "7520725553412190003";
+
+/// Migration n (1-based) is kMigrations[n - 1].
+const std::vector<std::vector<const char*>>& migrations() {
+  static const std::vector<std::vector<const char*>> list = {
+      {
+          R"(CREATE TABLE workflows (
+               id TEXT PRIMARY KEY,
+               name TEXT NOT NULL,
+               description TEXT NOT NULL,
+               version BIGINT NOT NULL,
+               created_at TEXT NOT NULL,
+               updated_at TEXT NOT NULL))",
+          R"(CREATE TABLE workflow_versions (
+               workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
+               version BIGINT NOT NULL,
+               name TEXT NOT NULL,
+               description TEXT NOT NULL,
+               data TEXT NOT NULL,
+               created_at TEXT NOT NULL,
+               PRIMARY KEY (workflow_id, version)))",
+          R"(CREATE TABLE http_clients (
+               uid TEXT PRIMARY KEY,
+               config TEXT NOT NULL,
+               created_at TEXT NOT NULL))",
+          R"(CREATE TABLE executions (
+               seq BIGSERIAL PRIMARY KEY,
+               id TEXT NOT NULL UNIQUE,
+               workflow_id TEXT NOT NULL,
+               workflow_version BIGINT NOT NULL,
+               trigger TEXT NOT NULL,
+               status TEXT NOT NULL,
+               started_at TEXT COLLATE "C" NOT NULL,
+               finished_at TEXT NOT NULL,
+               duration_us BIGINT NOT NULL,
+               error TEXT NOT NULL,
+               result TEXT NOT NULL,
+               result_truncated BOOLEAN NOT NULL,
+               request_id TEXT NOT NULL))",
+          "CREATE INDEX executions_workflow ON executions (workflow_id, seq)",
+          "CREATE INDEX executions_status ON executions (status, seq)",
+          "CREATE INDEX executions_started ON executions (started_at)",
+      },
+  };
+  return list;
+}
+
+/// The current UTC time as RFC 3339 with milliseconds.
+std::string now_rfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[40];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
+  return out;
+}
+
+/// The first non-empty line of a libpq message, trimmed.
+std::string first_line(const char* message) {
+  std::string_view text = message != nullptr ? message : "";
+  while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.remove_prefix(1);
+  text = text.substr(0, text.find('\n'));
+  while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+  if (text.rfind("ERROR:  ", 0) == 0) text.remove_prefix(8);
+  if (text.rfind("FATAL:  ", 0) == 0) text.remove_prefix(8);
+  return text.empty() ? std::string("unknown error") : std::string(text);
+}
+
+std::int64_t to_int64(const char* text) {
+  std::int64_t value = 0;
+  const std::string_view s = text != nullptr ? text : "";
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+/// The connection broke during the first statement of a lease: nothing was
+/// done, so the call may be retried on a new connection.
+struct LostBeforeWork {
+  std::string message;
+};
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultDeleter>;
+
+/// A statement parameter: text, or SQL NULL.
+using Param = std::optional<std::string>;
+
+class PostgresStore;
+
+/// One pooled connection, used by one thread at a time.
+class Lease {
+ public:
+  Lease(PostgresStore& store, PGconn* conn) : store_(store), conn_(conn) {}
+  Lease(const Lease&) = delete;
+  Lease& operator=(const Lease&) = delete;
+  ~Lease();
+
+  /// Runs one statement; throws Unavailable on any failure.
+  Result exec(const char* sql, const std::vector<Param>& params = {}) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    Result r(PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                          nullptr, nullptr, 0));
+    const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      ++statements_;
+      return r;
+    }
+    fail(r.get());
+  }
+
+  PGconn* conn() const { return conn_; }
+
+ private:
+  [[noreturn]] void fail(const PGresult* r);
+
+  PostgresStore& store_;
+  PGconn* conn_;
+  int statements_ = 0;
+};
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::string url, const OpenOptions& options)
+      : url_(std::move(url)),
+        redacted_(redact_url(url_)),
+        busy_timeout_(options.busy_timeout),
+        idle_(std::max<std::size_t>(options.pool_size, 1), nullptr) {}
+
+  ~PostgresStore() override {
+    for (PGconn* c : idle_) {
+      if (c != nullptr) PQfinish(c);
+    }
+  }
+
+  PostgresStore(const PostgresStore&) = delete;
+  PostgresStore& operator=(const PostgresStore&) = delete;
+
+  [[noreturn]] void unavailable(const std::string& reason) const {
+    throw Unavailable("PostgreSQL database " + redacted_ + ": " + reason);
+  }
+
+  void migrate() {
+    with_tx([&](Lease& c) {
+      c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {kMigrationLock});
+      c.exec(
+          "CREATE TABLE IF NOT EXISTS thaiyyal_schema (version INTEGER PRIMARY KEY, "
+          "applied_at TEXT NOT NULL)");
+      const int current = static_cast<int>(to_int64(
+          PQgetvalue(c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
+      const int known = static_cast<int>(migrations().size());
+      if (current > known) {
+        throw Unavailable("the database " + redacted_ + " has schema version " +
+                          std::to_string(current) + "; this thaiyyal knows up to " +
+                          std::to_string(known));
+      }
+      for (int v = current + 1; v <= known; ++v) {
+        for (const char* sql : migrations()[static_cast<std::size_t>(v - 1)]) c.exec(sql);
+        c.exec("INSERT INTO thaiyyal_schema (version, applied_at) VALUES ($1, $2)",
+               {std::to_string(v), now_rfc3339()});
+      }
+      return 0;
+    });
+  }
+
+  std::string_view backend() const override { return "postgres"; }
+  std::string location() const override { return redacted_; }
+
+  void ping() override {
+    with_conn([](Lease& c) { return c.exec("SELECT 1"); });
+  }
+
+  int schema_version() override {
+    return with_conn([](Lease& c) {
+      return static_cast<int>(to_int64(
+          PQgetvalue(c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
+    });
+  }
+
+  SaveOutcome create_workflow(const StoredWorkflow& wf, std::size_t max) override {
+    return with_tx([&](Lease& c) {
+      c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {kWorkflowsLock});
+      if (PQntuples(c.exec("SELECT 1 FROM workflows WHERE id = $1", {wf.meta.id}).get()) > 0) {
+        return SaveOutcome::Conflict;
+      }
+      if (max > 0) {
+        const auto n = to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM workflows").get(), 0, 0));
+        if (static_cast<std::size_t>(n) >= max) return SaveOutcome::Full;
+      }
+      c.exec(
+          "INSERT INTO workflows (id, name, description, version, created_at, updated_at) "
+          "VALUES ($1, $2, $3, 1, $4, $5)",
+          {wf.meta.id, wf.meta.name, wf.meta.description, wf.meta.created_at,
+           wf.meta.updated_at.empty() ? wf.meta.created_at : wf.meta.updated_at});
+      c.exec(
+          "INSERT INTO workflow_versions (workflow_id, version, name, description, data, "
+          "created_at) VALUES ($1, 1, $2, $3, $4, $5)",
+          {wf.meta.id, wf.meta.name, wf.meta.description, wf.data, wf.meta.created_at});
+      return SaveOutcome::Saved;
+    });
+  }
+
+  std::optional<WorkflowMeta> update_workflow(std::string_view id, std::string_view name,
+                                              std::string_view description, std::string_view data,
+                                              std::string_view now) override {
+    return with_tx([&](Lease& c) -> std::optional<WorkflowMeta> {
+      const std::string sid(id);
+      const Result cur =
+          c.exec("SELECT version, created_at FROM workflows WHERE id = $1 FOR UPDATE", {sid});
+      if (PQntuples(cur.get()) == 0) return std::nullopt;
+      WorkflowMeta meta;
+      meta.id = sid;
+      meta.name = std::string(name);
+      meta.description = std::string(description);
+      meta.version = to_int64(PQgetvalue(cur.get(), 0, 0)) + 1;
+      meta.created_at = PQgetvalue(cur.get(), 0, 1);
+      meta.updated_at = std::string(now);
+      const std::string version = std::to_string(meta.version);
+      c.exec(
+          "INSERT INTO workflow_versions (workflow_id, version, name, description, data, "
+          "created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+          {sid, version, meta.name, meta.description, std::string(data), meta.updated_at});
+      c.exec(
+          "UPDATE workflows SET name = $2, description = $3, version = $4, updated_at = $5 "
+          "WHERE id = $1",
+          {sid, meta.name, meta.description, version, meta.updated_at});
+      return meta;
+    });
+  }
+
+  std::optional<StoredWorkflow> get_workflow(std::string_view id) override {
+    return with_conn([&](Lease& c) -> std::optional<StoredWorkflow> {
+      const Result r = c.exec(
+          "SELECT w.id, w.name, w.description, w.version, w.created_at, w.updated_at, v.data "
+          "FROM workflows w JOIN workflow_versions v "
+          "ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = $1",
+          {std::string(id)});
+      if (PQntuples(r.get()) == 0) return std::nullopt;
+      StoredWorkflow wf;
+      wf.meta = workflow_meta(r.get(), 0);
+      wf.data = PQgetvalue(r.get(), 0, 6);
+      return wf;
+    });
+  }
+
+  std::vector<WorkflowMeta> list_workflows() override {
+    return with_conn([](Lease& c) {
+      const Result r = c.exec(
+          "SELECT id, name, description, version, created_at, updated_at FROM workflows "
+          "ORDER BY created_at COLLATE \"C\", id COLLATE \"C\"");
+      std::vector<WorkflowMeta> out;
+      for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(workflow_meta(r.get(), i));
+      return out;
+    });
+  }
+
+  bool delete_workflow(std::string_view id) override {
+    return with_tx([&](Lease& c) {
+      return affected(c.exec("DELETE FROM workflows WHERE id = $1", {std::string(id)})) > 0;
+    });
+  }
+
+  std::optional<std::vector<VersionMeta>> list_versions(std::string_view id) override {
+    return with_conn([&](Lease& c) -> std::optional<std::vector<VersionMeta>> {
+      // Every saved workflow has version 1, so no rows means an unknown id.
+      const Result r = c.exec(
+          "SELECT version, name, description, created_at FROM workflow_versions "
+          "WHERE workflow_id = $1 ORDER BY version",
+          {std::string(id)});
+      if (PQntuples(r.get()) == 0) return std::nullopt;
+      std::vector<VersionMeta> out;
+      for (int i = 0; i < PQntuples(r.get()); ++i) {
+        out.push_back({to_int64(PQgetvalue(r.get(), i, 0)), PQgetvalue(r.get(), i, 1),
+                       PQgetvalue(r.get(), i, 2), PQgetvalue(r.get(), i, 3)});
+      }
+      return out;
+    });
+  }
+
+  std::optional<StoredVersion> get_version(std::string_view id, std::int64_t version) override {
+    return with_conn([&](Lease& c) -> std::optional<StoredVersion> {
+      const Result r = c.exec(
+          "SELECT version, name, description, created_at, data FROM workflow_versions "
+          "WHERE workflow_id = $1 AND version = $2",
+          {std::string(id), std::to_string(version)});
+      if (PQntuples(r.get()) == 0) return std::nullopt;
+      StoredVersion v;
+      v.workflow_id = std::string(id);
+      v.meta = {to_int64(PQgetvalue(r.get(), 0, 0)), PQgetvalue(r.get(), 0, 1),
+                PQgetvalue(r.get(), 0, 2), PQgetvalue(r.get(), 0, 3)};
+      v.data = PQgetvalue(r.get(), 0, 4);
+      return v;
+    });
+  }
+
+  std::size_t count_workflows() override {
+    return with_conn([](Lease& c) {
+      return static_cast<std::size_t>(
+          to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM workflows").get(), 0, 0)));
+    });
+  }
+
+  SaveOutcome add_client(const StoredClient& client, std::size_t max) override {
+    return with_tx([&](Lease& c) {
+      c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {kClientsLock});
+      if (PQntuples(c.exec("SELECT 1 FROM http_clients WHERE uid = $1", {client.uid}).get()) > 0) {
+        return SaveOutcome::Conflict;
+      }
+      if (max > 0) {
+        const auto n =
+            to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM http_clients").get(), 0, 0));
+        if (static_cast<std::size_t>(n) >= max) return SaveOutcome::Full;
+      }
+      c.exec("INSERT INTO http_clients (uid, config, created_at) VALUES ($1, $2, $3)",
+             {client.uid, client.config, client.created_at});
+      return SaveOutcome::Saved;
+    });
+  }
+
+  std::vector<StoredClient> list_clients() override {
+    return with_conn([](Lease& c) {
+      const Result r =
+          c.exec("SELECT uid, config, created_at FROM http_clients ORDER BY uid COLLATE \"C\"");
+      std::vector<StoredClient> out;
+      for (int i = 0; i < PQntuples(r.get()); ++i) {
+        out.push_back(
+            {PQgetvalue(r.get(), i, 0), PQgetvalue(r.get(), i, 1), PQgetvalue(r.get(), i, 2)});
+      }
+      return out;
+    });
+  }
+
+  std::optional<StoredClient> get_client(std::string_view uid) override {
+    return with_conn([&](Lease& c) -> std::optional<StoredClient> {
+      const Result r = c.exec("SELECT uid, config, created_at FROM http_clients WHERE uid = $1",
+                              {std::string(uid)});
+      if (PQntuples(r.get()) == 0) return std::nullopt;
+      return StoredClient{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
+                          PQgetvalue(r.get(), 0, 2)};
+    });
+  }
+
+  bool delete_client(std::string_view uid) override {
+    return with_tx([&](Lease& c) {
+      return affected(c.exec("DELETE FROM http_clients WHERE uid = $1", {std::string(uid)})) > 0;
+    });
+  }
+
+  void record_execution(const ExecutionRow& row) override {
+    with_tx([&](Lease& c) {
+      c.exec(
+          "INSERT INTO executions (id, workflow_id, workflow_version, trigger, status, "
+          "started_at, finished_at, duration_us, error, result, result_truncated, request_id) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+          "ON CONFLICT (id) DO NOTHING",
+          {row.id, row.workflow_id, std::to_string(row.workflow_version), row.trigger, row.status,
+           row.started_at, row.finished_at, std::to_string(row.duration_us), row.error, row.result,
+           std::string(row.result_truncated ? "true" : "false"), row.request_id});
+      return 0;
+    });
+  }
+
+  ExecutionPage list_executions(const ExecutionFilter& filter) override {
+    Param before;
+    if (!filter.cursor.empty()) {
+      std::int64_t seq = 0;
+      const auto* end = filter.cursor.data() + filter.cursor.size();
+      const auto [ptr, ec] = std::from_chars(filter.cursor.data(), end, seq);
+      if (ec != std::errc() || ptr != end || seq <= 0 || filter.cursor.front() == '+') {
+        throw std::invalid_argument("invalid cursor");
+      }
+      before = std::to_string(seq);
+    }
+    const std::size_t limit = std::clamp<std::size_t>(filter.limit, 1, 1000);
+    std::string sql =
+        "SELECT seq, " + std::string(kExecutionColumns) + " FROM executions WHERE TRUE";
+    std::vector<Param> params;
+    if (!filter.workflow_id.empty()) {
+      params.emplace_back(filter.workflow_id);
+      sql += " AND workflow_id = $" + std::to_string(params.size());
+    }
+    if (!filter.status.empty()) {
+      params.emplace_back(filter.status);
+      sql += " AND status = $" + std::to_string(params.size());
+    }
+    if (before) {
+      params.push_back(before);
+      sql += " AND seq < $" + std::to_string(params.size()) + "::bigint";
+    }
+    params.emplace_back(std::to_string(limit + 1));
+    sql += " ORDER BY seq DESC LIMIT $" + std::to_string(params.size());
+    return with_conn([&](Lease& c) {
+      const Result r = c.exec(sql.c_str(), params);
+      ExecutionPage page;
+      const int n = std::min(PQntuples(r.get()), static_cast<int>(limit));
+      for (int i = 0; i < n; ++i) page.rows.push_back(execution_row(r.get(), i, 1));
+      if (static_cast<std::size_t>(PQntuples(r.get())) > limit && n > 0) {
+        page.next_cursor = PQgetvalue(r.get(), n - 1, 0);
+      }
+      return page;
+    });
+  }
+
+  std::optional<ExecutionRow> get_execution(std::string_view id) override {
+    return with_conn([&](Lease& c) -> std::optional<ExecutionRow> {
+      const Result r = c.exec(
+          ("SELECT " + std::string(kExecutionColumns) + " FROM executions WHERE id = $1").c_str(),
+          {std::string(id)});
+      if (PQntuples(r.get()) == 0) return std::nullopt;
+      return execution_row(r.get(), 0, 0);
+    });
+  }
+
+  std::size_t prune_executions(std::size_t max_runs, std::string_view older_than) override {
+    return with_tx([&](Lease& c) {
+      std::size_t deleted = 0;
+      if (!older_than.empty()) {
+        deleted += affected(c.exec("DELETE FROM executions WHERE started_at < $1 COLLATE \"C\"",
+                                   {std::string(older_than)}));
+      }
+      if (max_runs > 0) {
+        deleted +=
+            affected(c.exec("DELETE FROM executions WHERE seq <= (SELECT seq FROM executions "
+                            "ORDER BY seq DESC OFFSET $1 LIMIT 1)",
+                            {std::to_string(max_runs)}));
+      }
+      return deleted;
+    });
+  }
+
+  // Pool -------------------------------------------------------------------
+
+  /// Takes a connection (connecting when needed), waiting up to busy_timeout.
+  PGconn* acquire() {
+    PGconn* conn = nullptr;
+    {
+      std::unique_lock lock(mu_);
+      if (!cv_.wait_for(lock, busy_timeout_, [&] { return !idle_.empty(); })) {
+        throw Unavailable("no database connection free within " +
+                          std::to_string(busy_timeout_.count()) + " ms");
+      }
+      conn = idle_.back();
+      idle_.pop_back();
+    }
+    if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) return conn;
+    if (conn != nullptr) PQfinish(conn);
+    std::string reason;
+    conn = connect(reason);
+    if (conn == nullptr) {
+      release(nullptr);
+      unavailable(reason);
+    }
+    return conn;
+  }
+
+  /// Returns a connection (nullptr for a slot whose connection was dropped).
+  void release(PGconn* conn) {
+    if (conn != nullptr &&
+        (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE)) {
+      PQfinish(conn);
+      conn = nullptr;
+    }
+    {
+      std::lock_guard lock(mu_);
+      idle_.push_back(conn);
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  static constexpr const char* kExecutionColumns =
+      "id, workflow_id, workflow_version, trigger, status, started_at, finished_at, "
+      "duration_us, error, result, result_truncated, request_id";
+
+  static std::size_t affected(const Result& r) {
+    return static_cast<std::size_t>(to_int64(PQcmdTuples(r.get())));
+  }
+
+  static WorkflowMeta workflow_meta(const PGresult* r, int i) {
+    return {PQgetvalue(r, i, 0),           PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
+            to_int64(PQgetvalue(r, i, 3)), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5)};
+  }
+
+  static ExecutionRow execution_row(const PGresult* r, int i, int first) {
+    ExecutionRow row;
+    auto col = [&](int k) { return PQgetvalue(r, i, first + k); };
+    row.id = col(0);
+    row.workflow_id = col(1);
+    row.workflow_version = to_int64(col(2));
+    row.trigger = col(3);
+    row.status = col(4);
+    row.started_at = col(5);
+    row.finished_at = col(6);
+    row.duration_us = to_int64(col(7));
+    row.error = col(8);
+    row.result = col(9);
+    row.result_truncated = std::string_view(col(10)) == "t";
+    row.request_id = col(11);
+    return row;
+  }
+
+  /// A new connection, or nullptr with the reason.
+  PGconn* connect(std::string& reason) {
+    // Defaults first: the URL (expanded from dbname) overrides any of them.
+    const char* keys[] = {
+        "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
+        "keepalives_count", "application_name", "dbname",          nullptr};
+    const char* values[] = {"2", "1", "30", "10", "3", "thaiyyal", url_.c_str(), nullptr};
+    PGconn* conn = PQconnectdbParams(keys, values, 1);
+    if (conn == nullptr) {
+      reason = "out of memory";
+      return nullptr;
+    }
+    if (PQstatus(conn) != CONNECTION_OK) {
+      reason = first_line(PQerrorMessage(conn));
+      PQfinish(conn);
+      return nullptr;
+    }
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
+    return conn;
+  }
+
+ public:
+  /// Runs fn on a pooled connection; retried once on a new connection when
+  /// the pooled one turned out to be broken before anything was done.
+  template <typename Fn>
+  auto with_conn(Fn&& fn) -> std::invoke_result_t<Fn&, Lease&> {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        Lease lease(*this, acquire());
+        return fn(lease);
+      } catch (const LostBeforeWork& lost) {
+        if (attempt > 0) unavailable(lost.message);
+      }
+    }
+  }
+
+  /// Runs fn inside BEGIN ... COMMIT (rolled back when fn throws).
+  template <typename Fn>
+  auto with_tx(Fn&& fn) -> std::invoke_result_t<Fn&, Lease&> {
+    return with_conn([&](Lease& c) -> std::invoke_result_t<Fn&, Lease&> {
+      c.exec("BEGIN");
+      try {
+        auto out = fn(c);
+        c.exec("COMMIT");
+        return out;
+      } catch (...) {
+        if (PQstatus(c.conn()) == CONNECTION_OK && PQtransactionStatus(c.conn()) != PQTRANS_IDLE) {
+          Result(PQexec(c.conn(), "ROLLBACK"));
+        }
+        throw;
+      }
+    });
+  }
+
+ private:
+  const std::string url_;
+  const std::string redacted_;
+  const std::chrono::milliseconds busy_timeout_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<PGconn*> idle_;  ///< free slots; nullptr = not connected
+};
+
+Lease::~Lease() { store_.release(conn_); }
+
+void Lease::fail(const PGresult* r) {
+  std::string reason = first_line(r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
+  if (reason == "unknown error") reason = first_line(PQerrorMessage(conn_));
+  if (PQstatus(conn_) != CONNECTION_OK && statements_ == 0) throw LostBeforeWork{reason};
+  store_.unavailable(reason);
+}
+
+}  // namespace
+
+std::unique_ptr<Store> open_postgres(const std::string& url, const OpenOptions& options) {
+  auto store = std::make_unique<PostgresStore>(url, options);
+  store->migrate();
+  return store;
+}
+
+}  // namespace thaiyyal::store
