@@ -6,7 +6,7 @@
 # 30s) and prints requests per second, p50/p99 latency, the non-2xx count
 # (must be 0) and the server's resident memory (VmRSS) before and after.
 #
-# usage: load_test.sh THAIYYAL [DURATION]
+# usage: [SERVE_ARGS=...] load_test.sh THAIYYAL [DURATION]
 set -u
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -53,8 +53,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# SERVE_ARGS: more serve flags (default: a store in the temporary directory),
+# e.g. SERVE_ARGS="--data-dir /tmp/d --no-history" or "--database postgres://...".
+# shellcheck disable=SC2086
 "$THAIYYAL" serve --addr 127.0.0.1:0 --port-file "$tmp/port" --log-level warn \
-  >"$tmp/stdout" 2>"$tmp/stderr" &
+  ${SERVE_ARGS:---data-dir $tmp/data} >"$tmp/stdout" 2>"$tmp/stderr" &
 server_pid=$!
 
 for _ in $(seq 1 200); do

@@ -12,6 +12,19 @@
 ///   *    /health/live               liveness, always 200
 ///   GET  /version                   service name and version
 ///   *    /metrics                   Prometheus text format (when metrics are on)
+/// With a store (saved_routes.cpp):
+///   POST   /api/v1/workflow/save            save a workflow (201; version 1)
+///   GET    /api/v1/workflow/list            summaries of the saved workflows
+///   GET    /api/v1/workflow/load/{id}       one, with its document
+///   DELETE /api/v1/workflow/delete/{id}     remove it and its versions
+///   POST   /api/v1/workflow/execute/{id}    run it (?version=N for an older one)
+///   PUT    /api/v1/workflow/{id}            save a new version (GET = load)
+///   GET    /api/v1/workflow/{id}/versions[/{n}]
+///   POST   /api/v1/httpclient/register      a named client (secrets redacted)
+///   GET    /api/v1/httpclient/list          their uids
+///   GET|DELETE /api/v1/httpclient/{uid}
+///   GET    /api/v1/executions[/{id}]        the history (workflow_id, status,
+///                                           limit, cursor)
 /// With an auth token, /api/* (and /metrics with auth_metrics) need
 /// `Authorization: Bearer <token>`. With CORS origins, browsers' preflight
 /// requests are answered and allowed origins get Access-Control-* headers.
