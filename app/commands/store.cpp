@@ -12,6 +12,7 @@
 #include "storage.h"
 #include "thaiyyal/model/value.h"
 #include "thaiyyal/model/value_json.h"
+#include "thaiyyal/store/values.h"
 
 namespace thaiyyal::app {
 namespace {
@@ -45,17 +46,6 @@ int with_store(const char* name, const StoreCommandOptions& opts,
   }
 }
 
-Value meta_value(const store::WorkflowMeta& m) {
-  Object o;
-  o.append_unique("id", Value(m.id));
-  o.append_unique("name", Value(m.name));
-  if (!m.description.empty()) o.append_unique("description", Value(m.description));
-  o.append_unique("version", Value(m.version));
-  o.append_unique("created_at", Value(m.created_at));
-  o.append_unique("updated_at", Value(m.updated_at));
-  return Value(std::move(o));
-}
-
 void print_json(const Value& v) {
   JsonWriteOptions pretty;
   pretty.indent = 2;
@@ -67,7 +57,7 @@ int workflows_list(store::Store& st, const StoreCommandOptions& opts) {
   const auto list = st.list_workflows();
   if (opts.format == "json") {
     Array a;
-    for (const auto& m : list) a.push_back(meta_value(m));
+    for (const auto& m : list) a.push_back(store::to_value(m));
     print_json(Value(std::move(a)));
     return kExitOk;
   }
@@ -90,7 +80,7 @@ int workflows_show(store::Store& st, const StoreCommandOptions& opts) {
   }
   const auto versions = st.list_versions(opts.id).value_or(std::vector<store::VersionMeta>{});
   if (opts.format == "json") {
-    Object o = meta_value(wf->meta).as_object();
+    Object o = store::to_value(wf->meta).as_object();
     Array vs;
     for (const auto& v : versions) {
       Object e;
@@ -149,19 +139,7 @@ int history_list(store::Store& st, const StoreCommandOptions& opts) {
   const auto page = st.list_executions(filter);
   if (opts.format == "json") {
     Array a;
-    for (const auto& r : page.rows) {
-      Object o;
-      o.append_unique("id", Value(r.id));
-      o.append_unique("workflow_id", r.workflow_id.empty() ? Value() : Value(r.workflow_id));
-      o.append_unique("workflow_version",
-                      r.workflow_version > 0 ? Value(r.workflow_version) : Value());
-      o.append_unique("trigger", Value(r.trigger));
-      o.append_unique("status", Value(r.status));
-      o.append_unique("started_at", Value(r.started_at));
-      o.append_unique("duration_ms", Value(static_cast<double>(r.duration_us) / 1000.0));
-      if (!r.error.empty()) o.append_unique("error", Value(r.error));
-      a.emplace_back(std::move(o));
-    }
+    for (const auto& r : page.rows) a.push_back(store::to_value(r, false));
     print_json(Value(std::move(a)));
     return kExitOk;
   }

@@ -134,6 +134,14 @@ struct Families {
         requests(counter(r, "thaiyyal_http_requests_total", "Answered server requests.")),
         request_duration(histogram(r, "thaiyyal_http_request_duration_seconds",
                                    "Server request time in seconds.")),
+        registry_workflows(gauge(r, "thaiyyal_registry_workflows", "Saved workflows.")),
+        registry_clients(gauge(r, "thaiyyal_registry_http_clients", "Registered HTTP clients.")),
+        history_queue(gauge(r, "thaiyyal_history_queue_rows",
+                            "Execution-history rows waiting to be written.")),
+        history_written(counter(r, "thaiyyal_history_rows_written_total",
+                                "Execution-history rows written to the store.")),
+        history_failures(counter(r, "thaiyyal_history_write_failures_total",
+                                 "Execution-history rows not recorded, by reason.")),
         build_info(prometheus::BuildGauge()
                        .Name("thaiyyal_build_info")
                        .Help("Version and commit of this build; always 1.")
@@ -141,6 +149,9 @@ struct Families {
 
   static Family<Counter>& counter(prometheus::Registry& r, const char* name, const char* help) {
     return prometheus::BuildCounter().Name(name).Help(help).Register(r);
+  }
+  static Family<Gauge>& gauge(prometheus::Registry& r, const char* name, const char* help) {
+    return prometheus::BuildGauge().Name(name).Help(help).Register(r);
   }
   static Family<Histogram>& histogram(prometheus::Registry& r, const char* name, const char* help) {
     return prometheus::BuildHistogram().Name(name).Help(help).Register(r);
@@ -162,6 +173,11 @@ struct Families {
   Family<Gauge>& in_flight;
   Family<Counter>& requests;
   Family<Histogram>& request_duration;
+  Family<Gauge>& registry_workflows;
+  Family<Gauge>& registry_clients;
+  Family<Gauge>& history_queue;
+  Family<Counter>& history_written;
+  Family<Counter>& history_failures;
   Family<Gauge>& build_info;
 };
 
@@ -367,6 +383,24 @@ void Metrics::add_in_flight(int delta) {
   } else {
     g.Decrement(-static_cast<double>(delta));
   }
+}
+
+void Metrics::set_registry_sizes(std::size_t workflows, std::size_t http_clients) {
+  impl_->families.registry_workflows.Add({}).Set(static_cast<double>(workflows));
+  impl_->families.registry_clients.Add({}).Set(static_cast<double>(http_clients));
+}
+
+void Metrics::record_history_rows(std::size_t written, std::size_t failed, std::size_t dropped) {
+  Families& f = impl_->families;
+  // Every series is created at the first call, so a scrape shows zeros
+  // rather than no series before the first failure.
+  f.history_written.Add({}).Increment(static_cast<double>(written));
+  f.history_failures.Add({{"reason", "storage"}}).Increment(static_cast<double>(failed));
+  f.history_failures.Add({{"reason", "queue_full"}}).Increment(static_cast<double>(dropped));
+}
+
+void Metrics::set_history_queue(std::size_t queued) {
+  impl_->families.history_queue.Add({}).Set(static_cast<double>(queued));
 }
 
 std::string Metrics::text() const {

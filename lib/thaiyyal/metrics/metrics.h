@@ -22,6 +22,12 @@
 ///   thaiyyal_http_requests_total{method,route,code}    serve requests
 ///   thaiyyal_http_request_duration_seconds{method,route}
 ///   thaiyyal_build_info{version,commit}           gauge, 1
+///   thaiyyal_registry_workflows                   gauge, saved workflows
+///   thaiyyal_registry_http_clients                gauge, registered clients
+///   thaiyyal_history_queue_rows                   gauge, rows not yet written
+///   thaiyyal_history_rows_written_total           counter
+///   thaiyyal_history_write_failures_total{reason} counter of rows not
+///                                                 recorded: storage, queue_full
 ///   process_cpu_seconds_total, process_resident_memory_bytes,
 ///   process_virtual_memory_bytes, process_open_fds, process_max_fds,
 ///   process_start_time_seconds                    read at each scrape
@@ -67,6 +73,12 @@ class Metrics {
                       std::chrono::nanoseconds elapsed);
   /// thaiyyal_executions_in_flight += delta.
   void add_in_flight(int delta);
+  /// The store's sizes, as read for a scrape.
+  void set_registry_sizes(std::size_t workflows, std::size_t http_clients);
+  /// History rows: written, lost to a storage failure, dropped because the
+  /// write queue was full; `queued` is the queue's length now.
+  void record_history_rows(std::size_t written, std::size_t failed, std::size_t dropped);
+  void set_history_queue(std::size_t queued);
 
   /// The text exposition format 0.0.4 of every family (process_* read now).
   std::string text() const;

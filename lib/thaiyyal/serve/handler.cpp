@@ -16,6 +16,7 @@
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/model/value_json.h"
 #include "thaiyyal/serve/handler_context.h"
+#include "thaiyyal/store/history_writer.h"
 
 namespace thaiyyal::serve {
 namespace detail {
@@ -254,7 +255,22 @@ std::optional<Workflow> load_body(const Request& request, const Limits& limits,
 using namespace detail;
 
 Handler::Handler(HandlerOptions options)
-    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {}
+    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+  if (options_.store && options_.history) {
+    store::HistoryWriterOptions writer;
+    writer.log_error = [log = options_.log_error](std::string_view line) {
+      if (log) log(std::string(line));
+    };
+    if (options_.metrics) {
+      options_.metrics->record_history_rows(0, 0, 0);
+      writer.on_rows = [m = options_.metrics](std::size_t written, std::size_t failed,
+                                              std::size_t dropped) {
+        m->record_history_rows(written, failed, dropped);
+      };
+    }
+    history_ = std::make_unique<store::HistoryWriter>(options_.store, std::move(writer));
+  }
+}
 
 Handler::~Handler() {
   {
@@ -263,6 +279,11 @@ Handler::~Handler() {
   }
   watch_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
+  close_history();
+}
+
+void Handler::close_history() {
+  if (history_) history_->close();
 }
 
 Response Handler::handle(const Request& request) {
@@ -579,21 +600,37 @@ Response Handler::run_text(Context& ctx, const std::string& text, const std::str
   const auto elapsed = std::chrono::steady_clock::now() - started;
   const std::string execution_time = format_go_duration(std::chrono::duration_cast<Nanos>(elapsed));
   const Value document = result.to_document();
-  record_history(ctx, result, document, saved, wall_started,
+  // Serialized once, for the response and the history row alike.
+  std::string document_json;
+  try {
+    document_json = to_json(document);
+  } catch (const JsonWriteError&) {
+    document_json.clear();
+  }
+  if (result.ok() && !document_json.empty()) {
+    Response r;
+    r.status = 200;
+    r.body = "{\"execution_time\":" + to_json(Value(execution_time)) +
+             ",\"results\":" + document_json + ",\"success\":true";
+    if (saved) {
+      r.body += ",\"workflow_id\":" + to_json(Value(saved->id)) +
+                ",\"workflow_name\":" + to_json(Value(saved->name)) +
+                ",\"version\":" + std::to_string(saved->version);
+    }
+    r.body += "}\n";
+    r.set_header("Content-Type", "application/json");
+    ctx.finish(r);
+    record_history(ctx, result, std::move(document_json), saved, wall_started,
+                   std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
+    return r;
+  }
+  record_history(ctx, result, std::move(document_json), saved, wall_started,
                  std::chrono::duration_cast<std::chrono::microseconds>(elapsed));
 
   try {
     if (result.ok()) {
-      Object o;
-      o.append_unique("execution_time", Value(execution_time));
-      o.append_unique("results", document);
-      o.append_unique("success", Value(true));
-      if (saved) {
-        o.append_unique("workflow_id", Value(saved->id));
-        o.append_unique("workflow_name", Value(saved->name));
-        o.append_unique("version", Value(saved->version));
-      }
-      return ctx.json(200, Value(std::move(o)));
+      return ctx.error(500, "EXECUTION_FAILED", "Workflow execution failed",
+                       "cannot encode the result: a number is not finite");
     }
     int status = 500;
     std::string_view code = "EXECUTION_FAILED";
@@ -731,6 +768,16 @@ Response Handler::version(Context& ctx) {
 Response Handler::metrics(Context& ctx) {
   Response r;
   r.status = 200;
+  if (options_.store) {
+    try {
+      options_.metrics->set_registry_sizes(options_.store->count_workflows(),
+                                           options_.store->count_clients());
+    } catch (const std::exception&) {
+      // The store is down: the gauges keep their last values; readiness
+      // and the history failure counter say why.
+    }
+  }
+  if (history_) options_.metrics->set_history_queue(history_->stats().queued);
   r.body = options_.metrics->text();
   r.set_header("Content-Type", std::string(metrics::kTextContentType));
   ctx.finish(r);

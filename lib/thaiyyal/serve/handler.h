@@ -56,6 +56,10 @@
 #include "thaiyyal/store/store.h"
 #include "thaiyyal/trace/trace.h"
 
+namespace thaiyyal::store {
+class HistoryWriter;
+}
+
 namespace thaiyyal::serve {
 
 /// One answered request, for the access log.
@@ -147,6 +151,9 @@ class Handler {
   void cancel_running();
   /// Executions running now.
   std::uint64_t running() const;
+  /// Writes the history rows still queued and stops the history writer
+  /// (after the last run; later runs are not recorded).
+  void close_history();
 
   const HandlerOptions& options() const { return options_; }
 
@@ -164,9 +171,10 @@ class Handler {
   /// Loads, checks and runs a document, and answers with its result.
   Response run_text(Context& ctx, const std::string& text, const std::string* content_type,
                     const SavedRun* saved);
-  /// Adds a run to the history (when there is a store and history is on);
-  /// a storage failure is logged, never fails the request.
-  void record_history(const Context& ctx, const engine::RunResult& result, const Value& document,
+  /// Queues a run for the history (when there is a store and history is
+  /// on); `result_json` is its result document, serialized ("" when it
+  /// could not be). A storage failure is logged, never fails the request.
+  void record_history(const Context& ctx, const engine::RunResult& result, std::string result_json,
                       const SavedRun* saved, std::chrono::system_clock::time_point started,
                       std::chrono::microseconds elapsed);
   /// The saved-workflow and history routes (saved_routes.cpp).
@@ -222,6 +230,8 @@ class Handler {
     bool client_left = false;
   };
   std::vector<Slot> runs_;
+  /// Writes history rows in the background; null without store or history.
+  std::unique_ptr<store::HistoryWriter> history_;
   /// Cancels runs whose client has gone (polled every 50 ms).
   bool stopping_ = false;
   std::condition_variable watch_cv_;

@@ -15,6 +15,8 @@
 #include "thaiyyal/expr/dates.h"
 #include "thaiyyal/serve/handler.h"
 #include "thaiyyal/serve/handler_context.h"
+#include "thaiyyal/store/history_writer.h"
+#include "thaiyyal/store/values.h"
 
 namespace thaiyyal::serve {
 namespace {
@@ -97,50 +99,14 @@ std::optional<std::string> query_param(const Request& request, std::string_view 
   return std::nullopt;
 }
 
+/// How long a history read waits for the rows queued before it.
+constexpr std::chrono::seconds kHistoryFlushWait{5};
+
 std::optional<std::int64_t> positive_integer(std::string_view s) {
   std::int64_t v = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size() || v < 1) return std::nullopt;
   return v;
-}
-
-Value summary_value(const store::WorkflowMeta& m) {
-  Object o;
-  o.append_unique("id", Value(m.id));
-  o.append_unique("name", Value(m.name));
-  if (!m.description.empty()) o.append_unique("description", Value(m.description));
-  o.append_unique("version", Value(m.version));
-  o.append_unique("created_at", Value(m.created_at));
-  o.append_unique("updated_at", Value(m.updated_at));
-  return Value(std::move(o));
-}
-
-Value execution_value(const store::ExecutionRow& row, bool with_result) {
-  Object o;
-  o.append_unique("id", Value(row.id));
-  o.append_unique("workflow_id", row.workflow_id.empty() ? Value() : Value(row.workflow_id));
-  o.append_unique("workflow_version",
-                  row.workflow_version > 0 ? Value(row.workflow_version) : Value());
-  o.append_unique("trigger", Value(row.trigger));
-  o.append_unique("status", Value(row.status));
-  o.append_unique("started_at", Value(row.started_at));
-  o.append_unique("finished_at", Value(row.finished_at));
-  o.append_unique("duration_ms", Value(static_cast<double>(row.duration_us) / 1000.0));
-  if (!row.error.empty()) o.append_unique("error", Value(row.error));
-  if (!row.request_id.empty()) o.append_unique("request_id", Value(row.request_id));
-  o.append_unique("result_truncated", Value(row.result_truncated));
-  if (with_result) {
-    Value result;
-    if (!row.result.empty()) {
-      try {
-        result = parse_json(row.result);
-      } catch (const std::exception&) {
-        // A row another version wrote in a form this one cannot read.
-      }
-    }
-    o.append_unique("result", std::move(result));
-  }
-  return Value(std::move(o));
 }
 
 /// The body of save and update: a JSON object (an error text when it is not).
@@ -272,7 +238,7 @@ Response Handler::save_workflow(Context& ctx) {
 
 Response Handler::list_workflows(Context& ctx) {
   Array list;
-  for (const auto& m : options_.store->list_workflows()) list.push_back(summary_value(m));
+  for (const auto& m : options_.store->list_workflows()) list.push_back(store::to_value(m));
   Object o;
   o.append_unique("success", Value(true));
   const auto count = static_cast<std::int64_t>(list.size());
@@ -296,7 +262,7 @@ Response Handler::load_workflow(Context& ctx) {
   if (blank(id)) return id_required(ctx);
   auto wf = options_.store->get_workflow(id);
   if (!wf) return workflow_not_found(ctx, id);
-  Object w = summary_value(wf->meta).as_object();
+  Object w = store::to_value(wf->meta).as_object();
   w.append_unique("data", parse_json(wf->data));
   Object o;
   o.append_unique("success", Value(true));
@@ -431,6 +397,8 @@ Response Handler::get_version(Context& ctx) {
 }
 
 Response Handler::list_executions(Context& ctx) {
+  // A run answered before this request is in the history it reads.
+  if (history_) history_->flush(kHistoryFlushWait);
   store::ExecutionFilter filter;
   if (auto v = query_param(ctx.request, "workflow_id")) filter.workflow_id = *v;
   if (auto v = query_param(ctx.request, "status")) filter.status = *v;
@@ -451,7 +419,7 @@ Response Handler::list_executions(Context& ctx) {
                      "cursor must be a next_cursor value from an earlier page");
   }
   Array list;
-  for (const auto& row : page.rows) list.push_back(execution_value(row, false));
+  for (const auto& row : page.rows) list.push_back(store::to_value(row, false));
   Object o;
   o.append_unique("success", Value(true));
   const auto count = static_cast<std::int64_t>(list.size());
@@ -467,6 +435,7 @@ Response Handler::get_execution(Context& ctx) {
     return ctx.error(400, "BAD_REQUEST", "Execution ID is required",
                      "the path needs an execution id after the last '/'");
   }
+  if (history_) history_->flush(kHistoryFlushWait);
   auto row = options_.store->get_execution(id);
   if (!row) {
     const std::string text = fmt::format("execution with ID {} not found", id);
@@ -474,15 +443,15 @@ Response Handler::get_execution(Context& ctx) {
   }
   Object o;
   o.append_unique("success", Value(true));
-  o.append_unique("execution", execution_value(*row, true));
+  o.append_unique("execution", store::to_value(*row, true));
   return ctx.json(200, Value(std::move(o)));
 }
 
 void Handler::record_history(const Context& ctx, const engine::RunResult& result,
-                             const Value& document, const SavedRun* saved,
+                             std::string result_json, const SavedRun* saved,
                              std::chrono::system_clock::time_point started,
                              std::chrono::microseconds elapsed) {
-  if (!options_.store || !options_.history) return;
+  if (!history_) return;
   store::ExecutionRow row;
   row.id = result.execution_id;
   if (saved) {
@@ -500,22 +469,12 @@ void Handler::record_history(const Context& ctx, const engine::RunResult& result
   row.duration_us = elapsed.count();
   if (!result.errors.empty()) row.error = result.errors.front();
   row.request_id = ctx.request_id;
-  try {
-    row.result = to_json(document);
-  } catch (const std::exception&) {
-    row.result.clear();
-  }
-  if (row.result.size() > options_.history_max_result_bytes) {
-    row.result.clear();
+  if (result_json.size() > options_.history_max_result_bytes) {
     row.result_truncated = true;
+  } else {
+    row.result = std::move(result_json);
   }
-  try {
-    options_.store->record_execution(row);
-  } catch (const std::exception& e) {
-    if (options_.log_error) {
-      options_.log_error(fmt::format("history: execution {} not recorded: {}", row.id, e.what()));
-    }
-  }
+  history_->submit(std::move(row));
 }
 
 }  // namespace thaiyyal::serve

@@ -248,6 +248,7 @@ void Server::stop() {
   }
   impl_->http.stop();
   if (thread_.joinable()) thread_.join();
+  handler_->close_history();
   running_ = false;
 }
 

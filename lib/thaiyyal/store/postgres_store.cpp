@@ -14,6 +14,7 @@
 #include <mutex>
 #include <type_traits>
 
+#include "thaiyyal/store/schema.h"
 #include "thaiyyal/store/store.h"
 
 namespace thaiyyal::store {
@@ -23,66 +24,6 @@ namespace {
 constexpr const char* kMigrationLock = "7520725553412190001";
 constexpr const char* kWorkflowsLock = "7520725553412190002";
 constexpr const char* kClientsLock = "7520725553412190003";
-
-/// Migration n (1-based) is kMigrations[n - 1].
-const std::vector<std::vector<const char*>>& migrations() {
-  static const std::vector<std::vector<const char*>> list = {
-      {
-          R"(CREATE TABLE workflows (
-               id TEXT PRIMARY KEY,
-               name TEXT NOT NULL,
-               description TEXT NOT NULL,
-               version BIGINT NOT NULL,
-               created_at TEXT NOT NULL,
-               updated_at TEXT NOT NULL))",
-          R"(CREATE TABLE workflow_versions (
-               workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
-               version BIGINT NOT NULL,
-               name TEXT NOT NULL,
-               description TEXT NOT NULL,
-               data TEXT NOT NULL,
-               created_at TEXT NOT NULL,
-               PRIMARY KEY (workflow_id, version)))",
-          R"(CREATE TABLE http_clients (
-               uid TEXT PRIMARY KEY,
-               config TEXT NOT NULL,
-               created_at TEXT NOT NULL))",
-          R"(CREATE TABLE executions (
-               seq BIGSERIAL PRIMARY KEY,
-               id TEXT NOT NULL UNIQUE,
-               workflow_id TEXT NOT NULL,
-               workflow_version BIGINT NOT NULL,
-               trigger TEXT NOT NULL,
-               status TEXT NOT NULL,
-               started_at TEXT COLLATE "C" NOT NULL,
-               finished_at TEXT NOT NULL,
-               duration_us BIGINT NOT NULL,
-               error TEXT NOT NULL,
-               result TEXT NOT NULL,
-               result_truncated BOOLEAN NOT NULL,
-               request_id TEXT NOT NULL))",
-          "CREATE INDEX executions_workflow ON executions (workflow_id, seq)",
-          "CREATE INDEX executions_status ON executions (status, seq)",
-          "CREATE INDEX executions_started ON executions (started_at)",
-      },
-  };
-  return list;
-}
-
-/// The current UTC time as RFC 3339 with milliseconds.
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
 
 /// The first non-empty line of a libpq message, trimmed.
 std::string first_line(const char* message) {
@@ -180,16 +121,18 @@ class PostgresStore final : public Store {
           "applied_at TEXT NOT NULL)");
       const int current = static_cast<int>(to_int64(
           PQgetvalue(c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
-      const int known = static_cast<int>(migrations().size());
+      const int known = static_cast<int>(detail::migrations(detail::Dialect::PostgreSQL).size());
       if (current > known) {
         throw Unavailable("the database " + redacted_ + " has schema version " +
                           std::to_string(current) + "; this thaiyyal knows up to " +
                           std::to_string(known));
       }
       for (int v = current + 1; v <= known; ++v) {
-        for (const char* sql : migrations()[static_cast<std::size_t>(v - 1)]) c.exec(sql);
+        for (const auto& sql :
+             detail::migrations(detail::Dialect::PostgreSQL)[static_cast<std::size_t>(v - 1)])
+          c.exec(sql.c_str());
         c.exec("INSERT INTO thaiyyal_schema (version, applied_at) VALUES ($1, $2)",
-               {std::to_string(v), now_rfc3339()});
+               {std::to_string(v), detail::now_rfc3339()});
       }
       return 0;
     });
@@ -332,6 +275,13 @@ class PostgresStore final : public Store {
     });
   }
 
+  std::size_t count_clients() override {
+    return with_conn([](Lease& c) {
+      return static_cast<std::size_t>(
+          to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM http_clients").get(), 0, 0)));
+    });
+  }
+
   SaveOutcome add_client(const StoredClient& client, std::size_t max) override {
     return with_tx([&](Lease& c) {
       c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {kClientsLock});
@@ -378,16 +328,19 @@ class PostgresStore final : public Store {
     });
   }
 
-  void record_execution(const ExecutionRow& row) override {
+  void record_executions(std::span<const ExecutionRow> rows) override {
+    if (rows.empty()) return;
     with_tx([&](Lease& c) {
-      c.exec(
-          "INSERT INTO executions (id, workflow_id, workflow_version, trigger, status, "
-          "started_at, finished_at, duration_us, error, result, result_truncated, request_id) "
-          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-          "ON CONFLICT (id) DO NOTHING",
-          {row.id, row.workflow_id, std::to_string(row.workflow_version), row.trigger, row.status,
-           row.started_at, row.finished_at, std::to_string(row.duration_us), row.error, row.result,
-           std::string(row.result_truncated ? "true" : "false"), row.request_id});
+      for (const auto& row : rows) {
+        c.exec(
+            "INSERT INTO executions (id, workflow_id, workflow_version, trigger, status, "
+            "started_at, finished_at, duration_us, error, result, result_truncated, request_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+            "ON CONFLICT (id) DO NOTHING",
+            {row.id, row.workflow_id, std::to_string(row.workflow_version), row.trigger, row.status,
+             row.started_at, row.finished_at, std::to_string(row.duration_us), row.error,
+             row.result, std::string(row.result_truncated ? "true" : "false"), row.request_id});
+      }
       return 0;
     });
   }

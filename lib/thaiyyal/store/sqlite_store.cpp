@@ -18,56 +18,11 @@
 #include <unordered_map>
 #include <utility>
 
+#include "thaiyyal/store/schema.h"
 #include "thaiyyal/store/store.h"
 
 namespace thaiyyal::store {
 namespace {
-
-/// Migration n (1-based) is migrations()[n - 1]: statements run in one
-/// transaction together with recording version n.
-const std::vector<std::vector<const char*>>& migrations() {
-  static const std::vector<std::vector<const char*>> list = {
-      {
-          R"(CREATE TABLE workflows (
-               id TEXT PRIMARY KEY,
-               name TEXT NOT NULL,
-               description TEXT NOT NULL,
-               version INTEGER NOT NULL,
-               created_at TEXT NOT NULL,
-               updated_at TEXT NOT NULL))",
-          R"(CREATE TABLE workflow_versions (
-               workflow_id TEXT NOT NULL REFERENCES workflows(id) ON DELETE CASCADE,
-               version INTEGER NOT NULL,
-               name TEXT NOT NULL,
-               description TEXT NOT NULL,
-               data TEXT NOT NULL,
-               created_at TEXT NOT NULL,
-               PRIMARY KEY (workflow_id, version)))",
-          R"(CREATE TABLE http_clients (
-               uid TEXT PRIMARY KEY,
-               config TEXT NOT NULL,
-               created_at TEXT NOT NULL))",
-          R"(CREATE TABLE executions (
-               seq INTEGER PRIMARY KEY AUTOINCREMENT,
-               id TEXT NOT NULL UNIQUE,
-               workflow_id TEXT NOT NULL,
-               workflow_version INTEGER NOT NULL,
-               trigger TEXT NOT NULL,
-               status TEXT NOT NULL,
-               started_at TEXT NOT NULL,
-               finished_at TEXT NOT NULL,
-               duration_us INTEGER NOT NULL,
-               error TEXT NOT NULL,
-               result TEXT NOT NULL,
-               result_truncated INTEGER NOT NULL,
-               request_id TEXT NOT NULL))",
-          "CREATE INDEX executions_workflow ON executions (workflow_id, seq)",
-          "CREATE INDEX executions_status ON executions (status, seq)",
-          "CREATE INDEX executions_started ON executions (started_at)",
-      },
-  };
-  return list;
-}
 
 constexpr const char* kExecutionColumns =
     "id, workflow_id, workflow_version, trigger, status, started_at, finished_at, duration_us, "
@@ -75,21 +30,6 @@ constexpr const char* kExecutionColumns =
 
 /// Idle read connections kept open.
 constexpr std::size_t kMaxIdleReaders = 8;
-
-/// The current UTC time as RFC 3339 with milliseconds.
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  char out[40];
-  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms));
-  return out;
-}
 
 /// The one-line reason for a failed SQLite call on the database `path`.
 [[noreturn]] void fail(const std::string& path, int rc, sqlite3* db) {
@@ -418,6 +358,14 @@ class SqliteStore final : public Store {
     });
   }
 
+  std::size_t count_clients() override {
+    return read([](Connection& c) {
+      Query q = c.prepare("SELECT COUNT(*) FROM http_clients");
+      q.step();
+      return static_cast<std::size_t>(q.integer(0));
+    });
+  }
+
   SaveOutcome add_client(const StoredClient& client, std::size_t max) override {
     return write([&](Connection& c) {
       if (c.prepare("SELECT 1 FROM http_clients WHERE uid = ?").bind(client.uid).step()) {
@@ -460,23 +408,28 @@ class SqliteStore final : public Store {
     });
   }
 
-  void record_execution(const ExecutionRow& row) override {
+  void record_executions(std::span<const ExecutionRow> rows) override {
+    if (rows.empty()) return;
     write([&](Connection& c) {
-      c.prepare("INSERT INTO executions (" + std::string(kExecutionColumns) +
-                ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
-          .bind(row.id)
-          .bind(row.workflow_id)
-          .bind(row.workflow_version)
-          .bind(row.trigger)
-          .bind(row.status)
-          .bind(row.started_at)
-          .bind(row.finished_at)
-          .bind(row.duration_us)
-          .bind(row.error)
-          .bind(row.result)
-          .bind(std::int64_t{row.result_truncated ? 1 : 0})
-          .bind(row.request_id)
-          .run();
+      const std::string sql = "INSERT INTO executions (" + std::string(kExecutionColumns) +
+                              ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                              "ON CONFLICT (id) DO NOTHING";
+      for (const auto& row : rows) {
+        c.prepare(sql)
+            .bind(row.id)
+            .bind(row.workflow_id)
+            .bind(row.workflow_version)
+            .bind(row.trigger)
+            .bind(row.status)
+            .bind(row.started_at)
+            .bind(row.finished_at)
+            .bind(row.duration_us)
+            .bind(row.error)
+            .bind(row.result)
+            .bind(std::int64_t{row.result_truncated ? 1 : 0})
+            .bind(row.request_id)
+            .run();
+      }
       return 0;
     });
   }
@@ -554,7 +507,7 @@ class SqliteStore final : public Store {
 
   /// Applies the migrations this database lacks, one transaction each.
   void migrate() {
-    const int known = static_cast<int>(migrations().size());
+    const int known = static_cast<int>(detail::migrations(detail::Dialect::SQLite).size());
     for (;;) {
       const bool done = write([&](Connection& c) {
         c.exec(
@@ -567,10 +520,12 @@ class SqliteStore final : public Store {
                             std::to_string(known));
         }
         if (current == known) return true;
-        for (const char* sql : migrations()[static_cast<std::size_t>(current)]) c.exec(sql);
+        for (const auto& sql :
+             detail::migrations(detail::Dialect::SQLite)[static_cast<std::size_t>(current)])
+          c.exec(sql.c_str());
         c.prepare("INSERT INTO thaiyyal_schema (version, applied_at) VALUES (?, ?)")
             .bind(std::int64_t{current + 1})
-            .bind(now_rfc3339())
+            .bind(detail::now_rfc3339())
             .run();
         return false;
       });

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -138,11 +139,13 @@ class Store {
   virtual std::vector<StoredClient> list_clients() = 0;
   virtual std::optional<StoredClient> get_client(std::string_view uid) = 0;
   virtual bool delete_client(std::string_view uid) = 0;
+  virtual std::size_t count_clients() = 0;
 
   // Execution history.
-  /// Records a run; a row with the same id is left as it is (recording is
-  /// idempotent).
-  virtual void record_execution(const ExecutionRow& row) = 0;
+  /// Records runs in one transaction; a row with the same id as a recorded
+  /// one is left as it is (recording is idempotent).
+  virtual void record_executions(std::span<const ExecutionRow> rows) = 0;
+  void record_execution(const ExecutionRow& row) { record_executions({&row, 1}); }
   virtual ExecutionPage list_executions(const ExecutionFilter& filter) = 0;
   virtual std::optional<ExecutionRow> get_execution(std::string_view id) = 0;
   /// Deletes all but the newest `max_runs` rows (0 = keep any number) and

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "thaiyyal/metrics/metrics.h"
 #include "thaiyyal/model/value_json.h"
 #include "thaiyyal/serve/handler.h"
 #include "thaiyyal/store/store.h"
@@ -160,6 +161,64 @@ TEST_CASE("execution history: inline and saved runs, filters, paging") {
 
   Value ready = f.call("GET", "/health/ready", "", 200);
   CHECK(str(*ready.find("checks")->find("storage"), "status") == "healthy");
+}
+
+TEST_CASE("metrics report the store's sizes and the history writes") {
+  auto st = std::shared_ptr<store::Store>(store::open_sqlite(":memory:"));
+  metrics::MetricsOptions mo;
+  mo.process = false;
+  auto m = std::make_shared<metrics::Metrics>(mo);
+  serve::HandlerOptions o;
+  o.store = st;
+  o.metrics = m;
+  serve::Handler h{o};
+  const auto metric = [&](std::string_view series) {
+    const std::string text = h.handle(req("GET", "/metrics")).body;
+    const std::string key = std::string(series) + " ";
+    const auto at = text.find("\n" + key);
+    REQUIRE_MESSAGE(at != std::string::npos, "no ", std::string(series), " in\n", text);
+    const auto from = at + 1 + key.size();
+    return text.substr(from, text.find('\n', from) - from);
+  };
+  CHECK(metric("thaiyyal_registry_workflows") == "0");
+  CHECK(metric("thaiyyal_history_rows_written_total") == "0");
+  CHECK(metric("thaiyyal_history_write_failures_total{reason=\"storage\"}") == "0");
+
+  const serve::Response saved = h.handle(
+      req("POST", "/api/v1/workflow/save", std::string(R"({"name":"sum","data":)") + kSum + "}"));
+  REQUIRE(saved.status == 201);
+  REQUIRE(
+      h.handle(req("POST", "/api/v1/httpclient/register",
+                   R"({"config":{"uid":"api","security":{"allowed_domains":["example.com"]}}})"))
+          .status == 201);
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(h.handle(req("POST", "/api/v1/workflow/execute", kSum)).status == 200);
+  // Reading the history waits for the rows queued before it.
+  CHECK(h.handle(req("GET", "/api/v1/executions")).body.find(R"("count":3)") != std::string::npos);
+  CHECK(metric("thaiyyal_registry_workflows") == "1");
+  CHECK(metric("thaiyyal_registry_http_clients") == "1");
+  CHECK(metric("thaiyyal_history_rows_written_total") == "3");
+  CHECK(metric("thaiyyal_history_write_failures_total{reason=\"queue_full\"}") == "0");
+  CHECK(metric("thaiyyal_history_queue_rows") == "0");
+}
+
+TEST_CASE("the execute response carries the result document unchanged") {
+  Fixture f;
+  const serve::Response r = f.handler.handle(req("POST", "/api/v1/workflow/execute", kSum));
+  REQUIRE(r.status == 200);
+  const Value v = parse_json(r.body);
+  const auto& o = v.as_object();
+  REQUIRE(o.size() == 3);
+  CHECK(o.begin()->first == "execution_time");
+  CHECK(str(v, "success") == "true");
+  CHECK(str(*v.find("results"), "final_output") == "15");
+  CHECK(r.body.back() == '\n');
+  const std::string id = f.save();
+  const Value s = f.call("POST", "/api/v1/workflow/execute/" + id, "", 200);
+  CHECK(str(s, "workflow_id") == id);
+  CHECK(str(s, "workflow_name") == "sum");
+  CHECK(str(s, "version") == "1");
+  CHECK(str(*s.find("results"), "final_output") == "15");
 }
 
 TEST_CASE("without a store the storage routes answer 503") {

@@ -13,8 +13,11 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
+
+#include "thaiyyal/store/history_writer.h"
 
 namespace fs = std::filesystem;
 using namespace thaiyyal::store;
@@ -313,6 +316,7 @@ TEST_CASE("store: HTTP clients") {
     CHECK_FALSE(s.get_client("alpha").has_value());
     CHECK(s.add_client({"mid", "{}", "2024-01-01T00:00:03.000Z"}, 2) == SaveOutcome::Saved);
     CHECK(s.list_clients().size() == 2);
+    CHECK(s.count_clients() == 2);
   });
 }
 
@@ -522,6 +526,123 @@ TEST_CASE("store: 8 threads record 1600 runs concurrently") {
     by_wf.limit = 1000;
     CHECK(all_ids(s, by_wf).size() == 800);
   });
+}
+
+TEST_CASE("store: a batch of runs is recorded in one call, duplicates left as they are") {
+  for_each_backend([](Store& s) {
+    s.record_execution(run("b1", "", "failed"));
+    std::vector<ExecutionRow> batch;
+    for (int i = 0; i < 300; ++i) batch.push_back(run("b" + std::to_string(i)));
+    s.record_executions(batch);
+    s.record_executions({});
+    CHECK(all_ids(s, {}).size() == 300);
+    const auto kept = s.get_execution("b1");
+    REQUIRE(kept.has_value());
+    CHECK(kept->status == "failed");  // the first recording of b1 stays
+  });
+}
+
+TEST_CASE("history writer: every submitted run is written, in batches, and flush waits for them") {
+  for_each_backend([](Store& st) {
+    // The writer shares the store; this one is owned by the subcase.
+    std::shared_ptr<Store> s(&st, [](Store*) {});
+    std::atomic<std::size_t> batches{0};
+    std::atomic<std::size_t> written{0};
+    std::atomic<std::size_t> dropped{0};
+    HistoryWriterOptions options;
+    options.max_batch = 64;
+    options.on_rows = [&](std::size_t w, std::size_t failed, std::size_t d) {
+      CHECK(failed == 0);
+      CHECK(w <= 64);
+      written += w;
+      dropped += d;
+      if (w > 0) ++batches;
+    };
+    HistoryWriter writer(s, options);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 250; ++i) {
+          writer.submit(run("h" + std::to_string(t) + "-" + std::to_string(i)));
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    REQUIRE(writer.flush(std::chrono::seconds(30)));
+    CHECK(all_ids(st, {}).size() == 1000);
+    CHECK(written.load() == 1000);
+    CHECK(batches.load() >= 1000 / 64);
+    const auto stats = writer.stats();
+    CHECK(stats.written == 1000);
+    CHECK(stats.failed == 0);
+    CHECK(stats.dropped == 0);
+    CHECK(stats.queued == 0);
+
+    // close() writes what is still queued; later runs are dropped.
+    for (int i = 0; i < 100; ++i) writer.submit(run("c" + std::to_string(i)));
+    writer.close();
+    CHECK(all_ids(st, {}).size() == 1100);
+    writer.submit(run("late"));
+    CHECK(writer.stats().dropped == 1);
+    CHECK(dropped.load() == 1);
+    CHECK_FALSE(st.get_execution("late").has_value());
+  });
+}
+
+TEST_CASE(
+    "history writer: a storage failure loses the batch (counted, logged); a full queue "
+    "drops") {
+  TempDir dir;
+  const std::string path = (dir.path / "thaiyyal.db").string();
+  OpenOptions open_options;
+  open_options.busy_timeout = std::chrono::milliseconds(300);
+  std::shared_ptr<Store> s = open_sqlite(path, open_options);
+  std::vector<std::string> log;
+  std::mutex log_mu;
+  HistoryWriterOptions options;
+  options.max_queue = 1;
+  options.log_error = [&](std::string_view line) {
+    std::lock_guard lock(log_mu);
+    log.emplace_back(line);
+  };
+  HistoryWriter writer(s, options);
+
+  sqlite3* other = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+  writer.submit(run("x1"));
+  // Once the writer holds x1 (waiting on the lock), x2 fills the queue and
+  // x3 finds it full.
+  for (int i = 0; i < 2000 && writer.stats().queued != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  writer.submit(run("x2"));
+  writer.submit(run("x3"));
+  REQUIRE(writer.flush(std::chrono::seconds(10)));
+  REQUIRE(sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(other);
+
+  auto stats = writer.stats();
+  CHECK(stats.failed == 2);
+  CHECK(stats.dropped == 1);
+  CHECK(stats.written == 0);
+  {
+    std::lock_guard lock(log_mu);
+    REQUIRE(log.size() == 3);
+    CHECK(log[0] ==
+          "history: the write queue is full (1 rows); execution x3 and later ones are not "
+          "recorded until the store catches up");
+    CHECK(log[1] == "history: execution x1 not recorded: database " + path + " is locked");
+    CHECK(log[2] == "history: execution x2 not recorded: database " + path + " is locked");
+  }
+
+  // The store is back: new runs are written again.
+  writer.submit(run("x4"));
+  REQUIRE(writer.flush(std::chrono::seconds(10)));
+  stats = writer.stats();
+  CHECK(stats.written == 1);
+  CHECK(s->get_execution("x4").has_value());
+  CHECK_FALSE(s->get_execution("x1").has_value());
 }
 
 TEST_CASE("store: backend names and locations") {
