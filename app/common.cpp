@@ -123,24 +123,6 @@ std::vector<std::string> constant_names(const Object& constants) {
   return names;
 }
 
-std::shared_ptr<const check::CompiledWorkflow> load_and_check(
-    const std::shared_ptr<const diag::SourceFile>& source, const Limits& limits,
-    const std::vector<std::string>& constants, diag::Diagnostics& diags,
-    std::shared_ptr<const Workflow>* loaded) {
-  load::LoadOptions opts;
-  opts.max_nodes = limits.max_nodes;
-  opts.max_edges = limits.max_edges;
-  opts.max_payload_size = limits.max_payload_size;
-  auto wf = load::load_workflow(source, opts, diags);
-  if (!wf) return nullptr;
-  auto shared = std::make_shared<const Workflow>(std::move(*wf));
-  if (loaded) *loaded = shared;
-  auto compiled = check::compile_workflow(shared, diags, {}, check::CheckOptions{constants});
-  if (!compiled || diags.has_blocking_errors()) return nullptr;
-  check::check_context_reads(*compiled, constants, diags);
-  return compiled;
-}
-
 void print_diagnostics(std::FILE* file, const diag::Diagnostics& diags, bool color) {
   diag::RenderOptions ro;
   ro.color = color;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "thaiyyal/check/compiled_workflow.h"
+#include "thaiyyal/check/pipeline.h"
 #include "thaiyyal/diag/diagnostic.h"
 #include "thaiyyal/diag/render.h"
 #include "thaiyyal/model/limits.h"
@@ -73,15 +74,7 @@ bool use_color(ColorMode mode, int fd);
 /// Writes every diagnostic of `diags`, compiler style, to `file`.
 void print_diagnostics(std::FILE* file, const diag::Diagnostics& diags, bool color);
 
-/// Loads and checks one source; every problem goes to `diags`. Returns the
-/// compiled workflow, or nullptr when it has blocking errors. `constants` are
-/// the names given with --set: they count as defined for templates, and one
-/// that nothing reads is a warning. `loaded` receives the loaded document
-/// when loading got that far (for summaries).
-std::shared_ptr<const check::CompiledWorkflow> load_and_check(
-    const std::shared_ptr<const diag::SourceFile>& source, const Limits& limits,
-    const std::vector<std::string>& constants, diag::Diagnostics& diags,
-    std::shared_ptr<const Workflow>* loaded = nullptr);
+using check::load_and_check;
 
 /// The names of a --set constants object, in order.
 std::vector<std::string> constant_names(const Object& constants);

@@ -212,6 +212,10 @@ class DocumentReader {
     const Object& top = doc.as_object();
     for (const auto& [key, value] : top) {
       if (key == "workflow_id" || key == "nodes" || key == "edges") continue;
+      if (key == "lint") {
+        wf_.lint = value;
+        continue;
+      }
       auto near = diag::spellcheck(key, {"workflow_id", "nodes", "edges"});
       if (near) {
         auto& d =

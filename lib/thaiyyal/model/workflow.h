@@ -57,6 +57,9 @@ class SourceLocator {
 
 struct Workflow {
   std::string workflow_id;
+  /// The top-level `lint` member as written (null when absent): settings for
+  /// `thaiyyal lint` (`{ignore: [rule, ...]}`), which nothing else reads.
+  Value lint;
   std::vector<NodeSpec> nodes;
   std::vector<EdgeSpec> edges;
   std::shared_ptr<const diag::SourceFile> source;  ///< may be null (built in code)

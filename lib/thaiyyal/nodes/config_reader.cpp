@@ -218,7 +218,8 @@ void ConfigReader::report_unknown_keys() {
   std::size_t reported = 0;
   std::size_t more = 0;
   for (const auto& [key, value] : data()) {
-    if (key == "label" || (!key.empty() && key[0] == '_')) continue;
+    // `lint_ignore` is read by `thaiyyal lint` alone.
+    if (key == "label" || key == "lint_ignore" || (!key.empty() && key[0] == '_')) continue;
     if (std::find(queried_.begin(), queried_.end(), key) != queried_.end()) continue;
     auto near = diag::spellcheck(key, known);
     // A parse that stopped early did not look at every key it knows.

@@ -1,0 +1,2 @@
+// Tests of the report formats (lib/thaiyyal/lint/report.cpp).
+#include <doctest/doctest.h>
