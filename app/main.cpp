@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   register_execute(app, exit_code);
   register_validate(app, exit_code);
+  register_lint(app, exit_code);
   register_eval(app, exit_code);
   register_serve(app, exit_code);
   register_store_commands(app, exit_code);

@@ -8,6 +8,7 @@
 namespace thaiyyal::app {
 
 void register_validate(CLI::App& app, int& exit_code);
+void register_lint(CLI::App& app, int& exit_code);
 void register_eval(CLI::App& app, int& exit_code);
 void register_execute(CLI::App& app, int& exit_code);
 void register_serve(CLI::App& app, int& exit_code);

@@ -185,6 +185,17 @@ Logger::Fields config_fields(const Resolved& r, const std::string& addr) {
 }
 
 int run_serve(const ServeOptions& opts) {
+  // SIGINT and SIGTERM are taken by this thread with sigwait(); blocked
+  // before any other thread starts (the trace exporter's, the store's, the
+  // server's), so that every one inherits the mask. A client that goes away
+  // mid-response must not kill the process.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
   Resolved r;
   std::shared_ptr<trace::Exporter> exporter;
   try {
@@ -260,15 +271,6 @@ int run_serve(const ServeOptions& opts) {
   };
   log_requests(h, logger);
 
-  // SIGINT and SIGTERM are taken by this thread with sigwait(); blocked
-  // before the server's threads start, so that they inherit the mask. A
-  // client that goes away mid-response must not kill the process.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
 
   serve::Server listener(std::move(server));
   std::unique_ptr<serve::Server> admin;

@@ -6,6 +6,11 @@
       ignores its inputs, so the chain is valid whatever its length).
   gen_workflow.py independent N [--format json|yaml] [-o FILE]
       N unconnected number nodes.
+  gen_workflow.py mixed N [--format json|yaml] [-o FILE] [--files K]
+      N nodes in groups of five, as a real workflow mixes them: a number, an
+      expression reading it, a condition on that, and a visualization on each
+      of its true/false handles. With --files K, writes K such workflows
+      (mixed-0000.json ...) into the directory -o names.
   gen_workflow.py hostile KIND [-o FILE]
       KIND is one of: deep-json, deep-yaml-flow, deep-yaml-block, garbage,
       truncated-json, truncated-yaml, invalid-utf8-json, invalid-utf8-yaml,
@@ -33,6 +38,28 @@ def independent_nodes(n):
     return [{"id": "n%d" % i, "type": "number", "data": {"value": i}} for i in range(n)], []
 
 
+def mixed_nodes(n):
+    nodes, edges = [], []
+    for g in range(0, n, 5):
+        ids = ["n%d" % (g + k) for k in range(5)]
+        group = [
+            {"id": ids[0], "type": "number", "data": {"value": g}},
+            {"id": ids[1], "type": "expression", "data": {"expression": "input * 2 + %d" % g}},
+            {"id": ids[2], "type": "condition", "data": {"condition": "input > %d" % (g + 10)}},
+            {"id": ids[3], "type": "visualization", "data": {"mode": "text"}},
+            {"id": ids[4], "type": "visualization", "data": {"mode": "text"}},
+        ][: n - g]
+        nodes += group
+        wires = [(0, 1, None), (1, 2, None), (2, 3, "true"), (2, 4, "false")]
+        for a, b, handle in wires:
+            if b < len(group):
+                e = {"id": "e%d-%d" % (g + a, g + b), "source": ids[a], "target": ids[b]}
+                if handle:
+                    e["sourceHandle"] = handle
+                edges.append(e)
+    return nodes, edges
+
+
 def yaml_scalar(v):
     if isinstance(v, bool):
         return "true" if v else "false"
@@ -51,13 +78,15 @@ def to_yaml(doc):
             out.append("      %s: %s" % (k, yaml_scalar(v)))
     out.append("edges:" if doc["edges"] else "edges: []")
     for e in doc["edges"]:
-        out.append("  - {id: %s, source: %s, target: %s}" % (
-            yaml_scalar(e["id"]), yaml_scalar(e["source"]), yaml_scalar(e["target"])))
+        handle = ", sourceHandle: %s" % yaml_scalar(e["sourceHandle"]) if "sourceHandle" in e else ""
+        out.append("  - {id: %s, source: %s, target: %s%s}" % (
+            yaml_scalar(e["id"]), yaml_scalar(e["source"]), yaml_scalar(e["target"]), handle))
     return "\n".join(out) + "\n"
 
 
 def workflow(shape, n, fmt):
-    nodes, edges = chain_nodes(n) if shape == "chain" else independent_nodes(n)
+    shapes = {"chain": chain_nodes, "independent": independent_nodes, "mixed": mixed_nodes}
+    nodes, edges = shapes[shape](n)
     doc = {"workflow_id": "%s-%d" % (shape, n), "nodes": nodes, "edges": edges}
     if fmt == "yaml":
         return to_yaml(doc).encode()
@@ -120,12 +149,21 @@ def hostile(kind, depth):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("shape", choices=["chain", "independent", "hostile"])
+    p.add_argument("shape", choices=["chain", "independent", "mixed", "hostile"])
     p.add_argument("arg", help="node count, or the hostile kind")
     p.add_argument("--format", choices=["json", "yaml"], default="json")
     p.add_argument("--depth", type=int, default=10000)
     p.add_argument("-o", "--output")
+    p.add_argument("--files", type=int, default=0)
     a = p.parse_args()
+    if a.files:
+        import os
+        os.makedirs(a.output, exist_ok=True)
+        data = workflow(a.shape, int(a.arg), a.format)
+        for i in range(a.files):
+            with open(os.path.join(a.output, "%s-%04d.%s" % (a.shape, i, a.format)), "wb") as f:
+                f.write(data)
+        return
     data = hostile(a.arg, a.depth) if a.shape == "hostile" else workflow(a.shape, int(a.arg), a.format)
     if a.output:
         with open(a.output, "wb") as f:

@@ -171,9 +171,10 @@ class Handler {
   /// Loads, checks and runs a document, and answers with its result.
   Response run_text(Context& ctx, const std::string& text, const std::string* content_type,
                     const SavedRun* saved);
-  /// Queues a run for the history (when there is a store and history is
-  /// on); `result_json` is its result document, serialized ("" when it
-  /// could not be). A storage failure is logged, never fails the request.
+  /// Records a run in the history (when there is a store and history is
+  /// on), waiting for its batch to be written; `result_json` is its result
+  /// document, serialized ("" when it could not be). A storage failure is
+  /// logged and counted, never fails the request.
   void record_history(const Context& ctx, const engine::RunResult& result, std::string result_json,
                       const SavedRun* saved, std::chrono::system_clock::time_point started,
                       std::chrono::microseconds elapsed);

@@ -474,7 +474,7 @@ void Handler::record_history(const Context& ctx, const engine::RunResult& result
   } else {
     row.result = std::move(result_json);
   }
-  history_->submit(std::move(row));
+  history_->record(std::move(row));
 }
 
 }  // namespace thaiyyal::serve

@@ -17,9 +17,18 @@ HistoryWriter::HistoryWriter(std::shared_ptr<Store> store, HistoryWriterOptions 
 
 HistoryWriter::~HistoryWriter() { close(); }
 
-void HistoryWriter::submit(ExecutionRow row) {
+void HistoryWriter::submit(ExecutionRow row) { enqueue(std::move(row)); }
+
+void HistoryWriter::record(ExecutionRow row) {
+  const std::uint64_t ticket = enqueue(std::move(row));
+  if (ticket == 0) return;
+  std::unique_lock lock(mu_);
+  done_.wait(lock, [&] { return finished_ >= ticket; });
+}
+
+std::uint64_t HistoryWriter::enqueue(ExecutionRow row) {
   std::string warning;
-  bool accepted = false;
+  std::uint64_t ticket = 0;
   {
     std::lock_guard lock(mu_);
     if (closing_ || queue_.size() >= options_.max_queue) {
@@ -38,13 +47,13 @@ void HistoryWriter::submit(ExecutionRow row) {
       }
     } else {
       queue_.push_back(std::move(row));
-      ++submitted_;
-      accepted = true;
+      ticket = ++submitted_;
       work_.notify_one();
     }
   }
-  if (!accepted && options_.on_rows) options_.on_rows(0, 0, 1);
+  if (ticket == 0 && options_.on_rows) options_.on_rows(0, 0, 1);
   if (!warning.empty() && options_.log_error) options_.log_error(warning);
+  return ticket;
 }
 
 bool HistoryWriter::flush(std::chrono::milliseconds timeout) {

@@ -1,8 +1,9 @@
 #pragma once
-// Writes execution-history rows off the request path: callers queue rows,
-// one thread writes them in batches (one transaction per batch, so a busy
-// server pays for one commit per batch rather than one per run). Readers
-// that must see every row recorded so far call flush() first.
+// Writes execution-history rows in batches (group commit): callers queue
+// rows, one thread writes what is queued in one transaction, so a busy
+// server pays for one commit per batch rather than one per run. record()
+// waits until its row is written, so a run answered is a run recorded, on
+// every replica; submit() does not wait.
 
 #include <chrono>
 #include <condition_variable>
@@ -48,6 +49,9 @@ class HistoryWriter {
 
   /// Queues a row; never blocks on the store.
   void submit(ExecutionRow row);
+  /// Queues a row and waits until it is written or lost to a storage
+  /// failure (logged and counted); returns at once when it is dropped.
+  void record(ExecutionRow row);
   /// Waits until every row submitted before this call is written (or lost
   /// to a storage failure); false when `timeout` passed first.
   bool flush(std::chrono::milliseconds timeout);
@@ -60,6 +64,9 @@ class HistoryWriter {
 
  private:
   void run();
+  /// Queues a row; 0 when it was dropped, else its ticket (the value
+  /// finished_ reaches once it is written or lost).
+  std::uint64_t enqueue(ExecutionRow row);
 
   std::shared_ptr<Store> store_;
   HistoryWriterOptions options_;

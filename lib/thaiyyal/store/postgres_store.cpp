@@ -3,6 +3,7 @@
 // (serialized across processes by an advisory lock) and one transaction per
 // write. A connection that breaks is replaced on its next use, so the store
 // recovers by itself when the server comes back.
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -329,20 +330,39 @@ class PostgresStore final : public Store {
   }
 
   void record_executions(std::span<const ExecutionRow> rows) override {
-    if (rows.empty()) return;
-    with_tx([&](Lease& c) {
-      for (const auto& row : rows) {
-        c.exec(
-            "INSERT INTO executions (id, workflow_id, workflow_version, trigger, status, "
-            "started_at, finished_at, duration_us, error, result, result_truncated, request_id) "
-            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
-            "ON CONFLICT (id) DO NOTHING",
-            {row.id, row.workflow_id, std::to_string(row.workflow_version), row.trigger, row.status,
-             row.started_at, row.finished_at, std::to_string(row.duration_us), row.error,
-             row.result, std::string(row.result_truncated ? "true" : "false"), row.request_id});
+    // One multi-row INSERT per chunk: a single statement is atomic on its
+    // own, so a batch costs one round trip instead of BEGIN, one per row,
+    // and COMMIT.
+    constexpr std::size_t kRowsPerStatement = 500;  // 6000 parameters of 65535
+    for (std::size_t from = 0; from < rows.size(); from += kRowsPerStatement) {
+      const auto chunk = rows.subspan(from, std::min(kRowsPerStatement, rows.size() - from));
+      std::string sql =
+          "INSERT INTO executions (id, workflow_id, workflow_version, trigger, status, "
+          "started_at, finished_at, duration_us, error, result, result_truncated, request_id) "
+          "VALUES ";
+      std::vector<Param> params;
+      params.reserve(chunk.size() * 12);
+      for (const auto& row : chunk) {
+        if (!params.empty()) sql += ", ";
+        sql += '(';
+        for (int k = 1; k <= 12; ++k) {
+          sql +=
+              fmt::format("{}${}", k == 1 ? "" : ", ", params.size() + static_cast<std::size_t>(k));
+        }
+        sql += ')';
+        for (auto& v : {row.id, row.workflow_id, std::to_string(row.workflow_version), row.trigger,
+                        row.status, row.started_at, row.finished_at,
+                        std::to_string(row.duration_us), row.error, row.result,
+                        std::string(row.result_truncated ? "true" : "false"), row.request_id}) {
+          params.emplace_back(v);
+        }
       }
-      return 0;
-    });
+      sql += " ON CONFLICT (id) DO NOTHING";
+      with_conn([&](Lease& c) {
+        c.exec(sql.c_str(), params);
+        return 0;
+      });
+    }
   }
 
   ExecutionPage list_executions(const ExecutionFilter& filter) override {

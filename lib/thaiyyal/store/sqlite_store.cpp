@@ -10,10 +10,12 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -210,9 +212,29 @@ class SqliteStore final : public Store {
       if (slash != std::string::npos && slash > 0) make_directories(path_.substr(0, slash));
     }
     writer_ = std::make_unique<Connection>(path_, true, busy_timeout_);
-    if (!memory_) writer_->exec("PRAGMA journal_mode = WAL");
+    if (!memory_) {
+      writer_->exec("PRAGMA journal_mode = WAL");
+      // Checkpoints run on their own thread (checkpoint_loop), so that a
+      // commit never waits for one: an automatic checkpoint would run inside
+      // the commit that crosses the threshold, stalling every writer queued
+      // behind it.
+      writer_->exec("PRAGMA wal_autocheckpoint = 0");
+    }
     migrate();
+    if (!memory_) checkpointer_ = std::thread([this] { checkpoint_loop(); });
   }
+
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mu_);
+      stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
 
   std::string_view backend() const override { return "sqlite"; }
   std::string location() const override { return path_; }
@@ -584,6 +606,29 @@ class SqliteStore final : public Store {
     return fn(*conn);
   }
 
+  /// Copies the write-ahead log into the database every kCheckpointEvery,
+  /// in PASSIVE mode (never waiting for readers or the writer), on its own
+  /// connection; a last one when the store closes.
+  void checkpoint_loop() {
+    std::unique_ptr<Connection> conn;
+    std::unique_lock lock(checkpoint_mu_);
+    for (;;) {
+      const bool stop = checkpoint_cv_.wait_for(lock, kCheckpointEvery, [&] { return stopping_; });
+      lock.unlock();
+      try {
+        if (!conn) conn = std::make_unique<Connection>(path_, false, busy_timeout_);
+        conn->exec("PRAGMA wal_checkpoint(PASSIVE)");
+      } catch (const Unavailable&) {
+        // Busy or gone for now: the next round tries again.
+        conn.reset();
+      }
+      lock.lock();
+      if (stop) return;
+    }
+  }
+
+  static constexpr std::chrono::milliseconds kCheckpointEvery{500};
+
   std::string path_;
   bool memory_;
   std::chrono::milliseconds busy_timeout_;
@@ -591,6 +636,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<Connection> writer_;
   std::mutex pool_mu_;
   std::vector<std::unique_ptr<Connection>> idle_;
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;
+  std::thread checkpointer_;
 };
 
 }  // namespace

@@ -3,8 +3,12 @@
 #include <doctest/doctest.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "lint_helpers.h"
+#include "thaiyyal/lint/baseline.h"
+#include "thaiyyal/lint/report.h"
 
 using namespace thaiyyal;
 using lint_test::dump;
@@ -131,4 +135,47 @@ TEST_CASE("validate errors cannot be suppressed") {
   bool error = false;
   for (const auto& d : r.findings) error |= d.severity == diag::Severity::Error;
   CHECK_MESSAGE(error, dump(r));
+}
+
+TEST_CASE("a baseline from a JSON or SARIF report hides the findings it holds, and only those") {
+  const std::string before =
+      "nodes:\n"
+      "  - id: a\n"
+      "    data: {value: 3}\n";
+  std::vector<lint::FileResult> old{lint_text(before)};
+  REQUIRE(old[0].findings.size() == 1);
+  lint::ReportOptions ro;
+  const std::string json = lint::render(lint::Format::Json, old, ro);
+  const std::string sarif = lint::render(lint::Format::Sarif, old, ro);
+
+  // The finding moved two lines down, and a new one came.
+  const std::string after =
+      "# moved\n"
+      "# down\n"
+      "nodes:\n"
+      "  - id: a\n"
+      "    data: {value: 3}\n"
+      "  - id: b\n"
+      "    data: {value: 4}\n"
+      "edges:\n"
+      "  - {source: a, target: b}\n";
+  for (const auto* text : {&json, &sarif}) {
+    auto baseline = lint::Baseline::parse(*text);
+    CHECK(baseline.size() == 1);
+    std::vector<lint::FileResult> now{lint_text(after)};
+    REQUIRE_MESSAGE(now[0].findings.size() == 2, dump(now[0]));
+    CHECK(baseline.apply(now, "") == 1);
+    REQUIRE(now[0].findings.size() == 1);
+    CHECK(now[0].findings[0].where.node_id == "b");
+    CHECK(now[0].suppressed == 1);
+  }
+
+  CHECK_THROWS_WITH_AS(lint::Baseline::parse("{\"x\":1}"),
+                       "neither a thaiyyal lint JSON report (\"files\") nor a SARIF log (\"runs\")",
+                       lint::BaselineError);
+  CHECK_THROWS_AS(lint::Baseline::parse("not json"), lint::BaselineError);
+  CHECK_THROWS_WITH_AS(lint::Baseline::parse(R"({"runs":[{"results":[{"ruleId":"x"}]}]})"),
+                       "a SARIF result has no partialFingerprints[\"thaiyyal/v1\"]; make the "
+                       "baseline with thaiyyal lint --format sarif or --write-baseline",
+                       lint::BaselineError);
 }

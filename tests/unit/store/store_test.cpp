@@ -532,13 +532,15 @@ TEST_CASE("store: a batch of runs is recorded in one call, duplicates left as th
   for_each_backend([](Store& s) {
     s.record_execution(run("b1", "", "failed"));
     std::vector<ExecutionRow> batch;
-    for (int i = 0; i < 300; ++i) batch.push_back(run("b" + std::to_string(i)));
+    for (int i = 0; i < 1200; ++i) batch.push_back(run("b" + std::to_string(i)));
+    batch.push_back(run("b7", "", "failed"));  // twice in one batch: the first one stays
     s.record_executions(batch);
     s.record_executions({});
-    CHECK(all_ids(s, {}).size() == 300);
+    CHECK(all_ids(s, {}).size() == 1200);
     const auto kept = s.get_execution("b1");
     REQUIRE(kept.has_value());
     CHECK(kept->status == "failed");  // the first recording of b1 stays
+    CHECK(s.get_execution("b7")->status == "success");
   });
 }
 
@@ -570,7 +572,7 @@ TEST_CASE("history writer: every submitted run is written, in batches, and flush
     for (auto& th : threads) th.join();
     REQUIRE(writer.flush(std::chrono::seconds(30)));
     CHECK(all_ids(st, {}).size() == 1000);
-    CHECK(written.load() == 1000);
+    CHECK(written.load() == 1000);  // before the record() calls below
     CHECK(batches.load() >= 1000 / 64);
     const auto stats = writer.stats();
     CHECK(stats.written == 1000);
@@ -578,10 +580,18 @@ TEST_CASE("history writer: every submitted run is written, in batches, and flush
     CHECK(stats.dropped == 0);
     CHECK(stats.queued == 0);
 
+    // record() returns once its row is written.
+    for (int i = 0; i < 20; ++i) {
+      const std::string id = "r" + std::to_string(i);
+      writer.record(run(id));
+      CHECK(st.get_execution(id).has_value());
+    }
+    CHECK(all_ids(st, {}).size() == 1020);
+
     // close() writes what is still queued; later runs are dropped.
     for (int i = 0; i < 100; ++i) writer.submit(run("c" + std::to_string(i)));
     writer.close();
-    CHECK(all_ids(st, {}).size() == 1100);
+    CHECK(all_ids(st, {}).size() == 1120);
     writer.submit(run("late"));
     CHECK(writer.stats().dropped == 1);
     CHECK(dropped.load() == 1);
