@@ -696,7 +696,8 @@ void variable_names(const expr::detail::Node& root, std::vector<std::string_view
 }
 
 void unused_variable(const LintInput& in, Reporter& out) {
-  std::set<std::string_view, std::less<>> read;
+  // Owned names: a Read's member lives only as long as the reads() list.
+  std::set<std::string, std::less<>> read;
   for (std::size_t i = 0; i < in.wf.nodes.size(); ++i) {
     if (in.traits[i].needs_variable) read.insert(*in.traits[i].needs_variable);
     if (!in.facts(i).complete) return;  // some expressions may be unknown
@@ -709,7 +710,7 @@ void unused_variable(const LintInput& in, Reporter& out) {
       }
       std::vector<std::string_view> names;
       variable_names(site.program->root(), names);
-      read.insert(names.begin(), names.end());
+      for (const auto name : names) read.emplace(name);
     }
   }
   for (const auto& node : in.wf.nodes) {
