@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "thaiyyal/diag/spellcheck.h"
+#include "thaiyyal/model/walk.h"
 #include "thaiyyal/nodes/config_reader.h"
 #include "thaiyyal/nodes/text_template.h"
 
@@ -170,34 +171,7 @@ class TemplateChecker {
             "http's url, headers, body and query");
       }
     };
-    // The data may be deep: walk it with an explicit stack.
-    struct Item {
-      const Value* value;
-      std::vector<PathStep> path;
-      bool member = false;  ///< an object member: its key is checked too
-    };
-    std::vector<Item> stack{{&node.data, {}, false}};
-    while (!stack.empty()) {
-      Item item = std::move(stack.back());
-      stack.pop_back();
-      if (item.member) check(item.path.back().key, item.path, true);
-      if (const std::string* s = item.value->if_string()) {
-        check(*s, item.path, false);
-      } else if (const Array* a = item.value->if_array()) {
-        for (std::size_t k = a->size(); k-- > 0;) {
-          auto path = item.path;
-          path.push_back(PathStep{"", k});
-          stack.push_back(Item{&(*a)[k], std::move(path), false});
-        }
-      } else if (const Object* o = item.value->if_object()) {
-        const auto& entries = o->entries();
-        for (std::size_t k = entries.size(); k-- > 0;) {
-          auto path = item.path;
-          path.push_back(PathStep{entries[k].first, std::nullopt});
-          stack.push_back(Item{&entries[k].second, std::move(path), true});
-        }
-      }
-    }
+    for_each_string(node.data, check);
   }
 
   const Workflow& wf_;

@@ -22,6 +22,7 @@
 #include "thaiyyal/http/network_policy.h"
 #include "thaiyyal/lint/rules.h"
 #include "thaiyyal/model/value_json.h"
+#include "thaiyyal/model/walk.h"
 #include "thaiyyal/nodes/text_template.h"
 
 namespace thaiyyal::lint::detail {
@@ -799,33 +800,7 @@ void uninterpolated_template(const LintInput& in, Reporter& out) {
         d.notes.push_back(template_like_note(t, in_expression));
       }
     };
-    struct Item {
-      const Value* value;
-      std::vector<PathStep> path;
-      bool member = false;
-    };
-    std::vector<Item> stack{{&node.data, {}, false}};
-    while (!stack.empty()) {
-      Item item = std::move(stack.back());
-      stack.pop_back();
-      if (item.member) check(item.path.back().key, item.path, true);
-      if (const std::string* s = item.value->if_string()) {
-        check(*s, item.path, false);
-      } else if (const Array* a = item.value->if_array()) {
-        for (std::size_t k = a->size(); k-- > 0;) {
-          auto path = item.path;
-          path.push_back(PathStep{"", k});
-          stack.push_back(Item{&(*a)[k], std::move(path), false});
-        }
-      } else if (const Object* o = item.value->if_object()) {
-        const auto& entries = o->entries();
-        for (std::size_t k = entries.size(); k-- > 0;) {
-          auto path = item.path;
-          path.push_back(PathStep{entries[k].first, std::nullopt});
-          stack.push_back(Item{&entries[k].second, std::move(path), true});
-        }
-      }
-    }
+    for_each_string(node.data, check);
   }
 }
 

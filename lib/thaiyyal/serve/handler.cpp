@@ -255,7 +255,9 @@ std::optional<Workflow> load_body(const Request& request, const Limits& limits,
 using namespace detail;
 
 Handler::Handler(HandlerOptions options)
-    : options_(std::move(options)), started_(std::chrono::steady_clock::now()) {
+    : options_(std::move(options)),
+      started_(std::chrono::steady_clock::now()),
+      cache_(options_.compiled_cache_entries, options_.compiled_cache_bytes) {
   if (options_.store && options_.history) {
     store::HistoryWriterOptions writer;
     writer.log_error = [log = options_.log_error](std::string_view line) {
@@ -532,47 +534,56 @@ Response Handler::run_text(Context& ctx, const std::string& text, const std::str
   const auto started = std::chrono::steady_clock::now();
   const auto wall_started = std::chrono::system_clock::now();
   const auto& limits = options_.limits;
-  diag::Diagnostics diags;
-  auto wf = load_text(text, content_type, limits, diags);
-  const diag::Diagnostic* first = first_error(diags);
-  if (!wf && first) {
-    Object extra;
-    extra.append_unique("diagnostics", diagnostics_value(diags));
-    if (first->code == "payload-too-large") {
-      return ctx.error(413, "BODY_TOO_LARGE", "Workflow too large", first->message,
-                       std::move(extra));
-    }
-    if (is_syntax_error(*first)) {
-      load::Format format = format_of(content_type);
-      if (format == load::Format::Auto) format = load::detect_format("", text);
-      const bool yaml = format == load::Format::Yaml;
-      return ctx.error(
-          400, yaml ? "INVALID_YAML" : "INVALID_JSON",
-          yaml ? "The request body is not valid YAML" : "The request body is not valid JSON",
-          positioned(*first), std::move(extra));
-    }
-  }
-  std::shared_ptr<const check::CompiledWorkflow> compiled;
+  // The same text read the same way compiles to the same workflow: a
+  // repeated one skips loading and checking.
+  std::string cache_key(1, static_cast<char>(format_of(content_type)));
+  cache_key += text;
+  std::shared_ptr<const check::CompiledWorkflow> compiled = cache_.find(cache_key);
   std::shared_ptr<const http::ClientRegistry> clients = options_.http_clients;
-  if (wf) {
-    clients = clients_for(*wf);
-    auto shared = std::make_shared<const Workflow>(std::move(*wf));
-    compiled =
-        check::compile_workflow(shared, diags, {}, check::CheckOptions{std::vector<std::string>{}});
-  }
-  if (!compiled || diags.has_blocking_errors()) {
-    const diag::Diagnostic* blocking = nullptr;
-    for (const auto* d : in_source_order(diags)) {
-      if (d->severity == diag::Severity::Error && !d->deferred) {
-        blocking = d;
-        break;
+  if (compiled) {
+    clients = clients_for(*compiled->workflow);
+  } else {
+    diag::Diagnostics diags;
+    auto wf = load_text(text, content_type, limits, diags);
+    const diag::Diagnostic* first = first_error(diags);
+    if (!wf && first) {
+      Object extra;
+      extra.append_unique("diagnostics", diagnostics_value(diags));
+      if (first->code == "payload-too-large") {
+        return ctx.error(413, "BODY_TOO_LARGE", "Workflow too large", first->message,
+                         std::move(extra));
+      }
+      if (is_syntax_error(*first)) {
+        load::Format format = format_of(content_type);
+        if (format == load::Format::Auto) format = load::detect_format("", text);
+        const bool yaml = format == load::Format::Yaml;
+        return ctx.error(
+            400, yaml ? "INVALID_YAML" : "INVALID_JSON",
+            yaml ? "The request body is not valid YAML" : "The request body is not valid JSON",
+            positioned(*first), std::move(extra));
       }
     }
-    Object extra;
-    extra.append_unique("diagnostics", diagnostics_value(diags));
-    return ctx.error(400, "WORKFLOW_INVALID", "The workflow is invalid",
-                     blocking ? positioned(*blocking) : "the workflow could not be loaded",
-                     std::move(extra));
+    if (wf) {
+      clients = clients_for(*wf);
+      auto shared = std::make_shared<const Workflow>(std::move(*wf));
+      compiled = check::compile_workflow(shared, diags, {},
+                                         check::CheckOptions{std::vector<std::string>{}});
+    }
+    if (!compiled || diags.has_blocking_errors()) {
+      const diag::Diagnostic* blocking = nullptr;
+      for (const auto* d : in_source_order(diags)) {
+        if (d->severity == diag::Severity::Error && !d->deferred) {
+          blocking = d;
+          break;
+        }
+      }
+      Object extra;
+      extra.append_unique("diagnostics", diagnostics_value(diags));
+      return ctx.error(400, "WORKFLOW_INVALID", "The workflow is invalid",
+                       blocking ? positioned(*blocking) : "the workflow could not be loaded",
+                       std::move(extra));
+    }
+    cache_.insert(cache_key, compiled);
   }
 
   engine::RunOptions run;

@@ -52,6 +52,7 @@
 #include "thaiyyal/http/network_policy.h"
 #include "thaiyyal/metrics/metrics.h"
 #include "thaiyyal/model/limits.h"
+#include "thaiyyal/serve/compiled_cache.h"
 #include "thaiyyal/serve/message.h"
 #include "thaiyyal/store/store.h"
 #include "thaiyyal/trace/trace.h"
@@ -127,6 +128,10 @@ struct HandlerOptions {
   /// Largest result document kept in a history row (bytes); larger ones are
   /// dropped and the row marked result_truncated.
   std::size_t history_max_result_bytes = 64u << 10;
+  /// Compiled workflows kept by their text for repeated executions
+  /// (compiled_cache.h); 0 entries = none kept.
+  std::size_t compiled_cache_entries = 256;
+  std::size_t compiled_cache_bytes = 32u << 20;
 };
 
 class Handler {
@@ -222,6 +227,7 @@ class Handler {
 
   HandlerOptions options_;
   std::chrono::steady_clock::time_point started_;
+  CompiledCache cache_;
   std::atomic<bool> draining_{false};
   mutable std::mutex mutex_;
   std::condition_variable idle_;
