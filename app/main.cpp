@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdio>
 #include <exception>
@@ -22,6 +23,8 @@ constexpr const char* kDescription =
     "A workflow is a graph of typed nodes (inputs, math and text operations,\n"
     "expressions, HTTP calls, branching, array operations, state, retries)\n"
     "connected by edges. Workflows from the Thaiyyal visual editor run unchanged.";
+
+constexpr const char* kVersionLine = "thaiyyal " THAIYYAL_VERSION;
 
 /// The command being run ("thaiyyal execute"), for messages.
 std::string command_path(CLI::App& app) {
@@ -87,46 +90,92 @@ std::string extras_message(CLI::App& app) {
   return out;
 }
 
+/// A command's words (its name and aliases) and its registration function.
+struct Command {
+  std::array<std::string_view, 2> words;  ///< "" for no second word
+  void (*add)(CLI::App&, int&);
+};
+
+/// Every command, in the order of the help. A word missing here (a new
+/// alias) still works: it only makes main() register every command.
+constexpr std::array<Command, 6> kCommands{{
+    {{"execute", "run"}, thaiyyal::app::register_execute},
+    {{"validate", ""}, thaiyyal::app::register_validate},
+    {{"lint", ""}, thaiyyal::app::register_lint},
+    {{"eval", ""}, thaiyyal::app::register_eval},
+    {{"serve", ""}, thaiyyal::app::register_serve},
+    {{"workflows", "history"}, thaiyyal::app::register_store_commands},
+}};
+
+/// The command named by `word`, or nullptr.
+const Command* find_command(std::string_view word) {
+  if (word.empty()) return nullptr;
+  for (const auto& command : kCommands) {
+    for (const auto w : command.words) {
+      if (w == word) return &command;
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace thaiyyal::app;
-  CLI::App app(kDescription, "thaiyyal");
-  app.set_version_flag("-V,--version", std::string("thaiyyal ") + THAIYYAL_VERSION);
+  // The version alone needs no command tree (its setup costs more than the
+  // rest of the process start).
+  if (argc == 2 &&
+      (std::string_view(argv[1]) == "--version" || std::string_view(argv[1]) == "-V")) {
+    std::fputs(kVersionLine, stdout);
+    std::fputc('\n', stdout);
+    return kExitOk;
+  }
+  // The command tree is kept until the process exits: its destructor would
+  // only free memory (still reachable, so leak checkers stay quiet).
+  static CLI::App* const app_ptr = new CLI::App(kDescription, "thaiyyal");
+  CLI::App& app = *app_ptr;
+  app.set_version_flag("-V,--version", kVersionLine);
   app.require_subcommand(1);
   app.footer(
       std::string("Run 'thaiyyal help COMMAND' (or 'thaiyyal COMMAND --help') for details.\n\n") +
       kExitCodesHelp);
   int exit_code = kExitOk;
-  register_execute(app, exit_code);
-  register_validate(app, exit_code);
-  register_lint(app, exit_code);
-  register_eval(app, exit_code);
-  register_serve(app, exit_code);
-  register_store_commands(app, exit_code);
+
+  // `thaiyyal COMMAND ...` needs only that command's flags: registering the
+  // others (hundreds of options) would take longer than running a small
+  // workflow. Anything else (help, no command, a mistyped one, a flag first)
+  // gets the whole tree.
+  const Command* only = argc > 1 ? find_command(argv[1]) : nullptr;
+  if (only != nullptr) {
+    only->add(app, exit_code);
+  } else {
+    for (const auto& command : kCommands) command.add(app, exit_code);
+  }
 
   // The top-level help is rendered before parsing: once a subcommand is
   // selected, CLI11's help() describes that subcommand instead.
   std::string top_help;
-  auto* help = app.add_subcommand("help", "Show help for a command (thaiyyal help COMMAND)");
   std::string help_topic;
-  help->add_option("command", help_topic, "The command to describe");
-  help->callback([&] {
-    if (help_topic.empty()) {
-      std::cout << top_help;
-      return;
-    }
-    for (auto* sub : app.get_subcommands({})) {
-      if (sub->check_name(help_topic)) {
-        std::cout << sub->help("thaiyyal");
+  if (only == nullptr) {
+    auto* help = app.add_subcommand("help", "Show help for a command (thaiyyal help COMMAND)");
+    help->add_option("command", help_topic, "The command to describe");
+    help->callback([&] {
+      if (help_topic.empty()) {
+        std::cout << top_help;
         return;
       }
-    }
-    std::cerr << unknown_command_message(app, help_topic);
-    exit_code = kExitUsage;
-  });
+      for (auto* sub : app.get_subcommands({})) {
+        if (sub->check_name(help_topic)) {
+          std::cout << sub->help("thaiyyal");
+          return;
+        }
+      }
+      std::cerr << unknown_command_message(app, help_topic);
+      exit_code = kExitUsage;
+    });
+  }
   app.failure_message(failure_message);
-  top_help = app.help();
+  if (only == nullptr) top_help = app.help();
 
   // An unknown first word is a mistyped command, not a missing one: say so, and
   // suggest the closest command.

@@ -91,6 +91,10 @@ const std::vector<Setting> kSettings = {
      &Limits::max_loop_iterations},
     {"max-http-calls", Type::Count, Scope::Run, "HTTP requests per run (0 = unlimited)",
      &Limits::max_http_calls},
+    {"parallelism", Type::Count, Scope::Run,
+     "Nodes that wait (http, delay) running at once in a run; results, errors and their order "
+     "stay those of the sequential run (1 = strictly sequential, 0 = 4 per CPU)",
+     &Limits::parallelism},
     {"max-string-length", Type::Size, Scope::Run, "Longest string value (0 = unlimited)",
      &Limits::max_string_length},
     {"max-array-length", Type::Count, Scope::Run, "Longest array value (0 = unlimited)",
@@ -406,7 +410,8 @@ void Settings::bind(CLI::App& cmd, std::vector<Scope> scopes) {
       continue;
     }
     std::string shown_default = default_text(s);
-    if (std::string_view(s.flag) == "max-concurrent-executions") {
+    if (std::string_view(s.flag) == "max-concurrent-executions" ||
+        std::string_view(s.flag) == "parallelism") {
       shown_default = fmt::format("{} (4 per CPU)", default_concurrency());
     }
     const std::string help =
@@ -557,8 +562,13 @@ std::vector<std::pair<std::string, std::string>> Settings::sources() const {
 ServiceSettings::ServiceSettings() : max_concurrent(default_concurrency()) {}
 
 std::uint64_t default_concurrency() {
-  const unsigned cpus = std::thread::hardware_concurrency();
-  return 4ull * (cpus == 0 ? 1 : cpus);
+  // Read once: hardware_concurrency() reads /sys on every call, and every
+  // command that registers these settings asks.
+  static const std::uint64_t value = [] {
+    const unsigned cpus = std::thread::hardware_concurrency();
+    return 4ull * (cpus == 0 ? 1 : cpus);
+  }();
+  return value;
 }
 
 std::string Settings::http_clients_file() const {

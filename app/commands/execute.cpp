@@ -174,14 +174,17 @@ int run_execute(const ExecuteOptions& opts) {
 
   Logger logger(level, opts.log_format);
   LogObserver log_observer(logger);
+  // The log and metrics observers follow nodes that run concurrently (they
+  // relate nothing to the node started last); the tracer does not, so a
+  // traced run stays sequential.
   engine::ObserverList observers;
-  observers.add(&log_observer);
+  observers.add(&log_observer, /*concurrent=*/true);
   // Metrics of this one run: served while it lasts, written or pushed after.
   std::shared_ptr<metrics::Metrics> metrics;
   if (!service.metrics_addr.empty() || !service.metrics_file.empty() ||
       !service.pushgateway.empty()) {
     metrics = make_metrics();
-    observers.add(&metrics->observer("cli"));
+    observers.add(&metrics->observer("cli"), /*concurrent=*/true);
   }
   std::unique_ptr<serve::Server> metrics_server;
   if (!service.metrics_addr.empty()) {
@@ -217,6 +220,10 @@ int run_execute(const ExecuteOptions& opts) {
   run.seed = opts.seed;
   run.network = network;
   run.http = http::make_curl_client({}, opts.insecure);
+  // Each worker of the run's pool gets a client (and connection cache) of its
+  // own: libcurl does not support one connection cache shared by concurrent
+  // transfers.
+  run.make_http = [insecure = opts.insecure] { return http::make_curl_client({}, insecure); };
   run.http_clients = clients;
   run.observer = observers.get();
   run.cancel = std::make_shared<engine::CancelToken>();

@@ -139,6 +139,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default backlog of 5 drops the SYNs of a burst of
+    # concurrent connections, which the client then retries after 1 s.
+    request_queue_size = 128
 
 
 _servers = {}

@@ -3,6 +3,13 @@
 /// per-run state, limits with cooperative cancellation, and the result object.
 /// A CompiledWorkflow may be run by several threads at once; each run has its
 /// own state and nothing outlives it.
+///
+/// Within a run, nodes whose kind waits (http, delay: nodes::Scheduling) may
+/// run concurrently on a bounded pool (Limits::parallelism), with everything
+/// observable as in the sequential order (D7): node_results and their order,
+/// the final output, errors, skips and routing, the node-execution and
+/// HTTP-call limits (the same node fails), node events. A node that reads or
+/// writes run state always runs at its turn, alone.
 #pragma once
 
 #include <atomic>
@@ -45,9 +52,17 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   Observer* observer = nullptr;  ///< not owned; may be null
   std::shared_ptr<CancelToken> cancel;
-  /// Outbound HTTP: the client (shared, thread-safe; created on first use
-  /// when null) and the network policy every request must pass.
+  /// Outbound HTTP: the client (created on first use when null) and the
+  /// network policy every request must pass.
   std::shared_ptr<http::HttpClient> http;
+  /// Creates the HTTP client of one worker of the run's pool (nodes running
+  /// concurrently, Limits::parallelism > 1); each worker keeps its client,
+  /// and so its open connections, for every node it runs in the run. Unset:
+  /// workers get default clients of their own when `http` is null, and
+  /// otherwise share `http` one request at a time (a client is not assumed
+  /// to allow concurrent send()). It may return the same client every time
+  /// when that client allows concurrent requests.
+  std::function<std::shared_ptr<http::HttpClient>()> make_http;
   http::NetworkPolicy network;
   /// Named HTTP clients (`http_client_uid`); may be null (none configured).
   std::shared_ptr<const http::ClientRegistry> http_clients;
@@ -118,6 +133,10 @@ std::string_view run_error_code(RunStatus s);
 /// "input_size" or "values" (a value, variable or cache over its limit);
 /// empty for other runs.
 std::string_view limit_name(const RunResult& r);
+
+/// The number of nodes that may wait at once in a run with these limits:
+/// Limits::parallelism, or four per CPU when it is 0.
+std::size_t effective_parallelism(const Limits& limits);
 
 /// Runs `wf` to completion or first failure. Never throws for workflow
 /// problems (they are in the result); throws only on internal errors.

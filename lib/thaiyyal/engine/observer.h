@@ -1,7 +1,9 @@
-/// Observer events of a run (spec 01 §7.1). Delivered synchronously, in
-/// emission order, on the thread that runs the workflow; an observer that
-/// throws has its exception swallowed. Progress output, logs, metrics and
-/// tracing are observers.
+/// Observer events of a run (spec 01 §7.1). Delivered synchronously, one at a
+/// time, in emission order; an observer that throws has its exception
+/// swallowed. Workflow and node events come from the thread that runs the
+/// workflow, in the sequential order of the run (01 §3), also when nodes run
+/// concurrently (see Observer::accepts_concurrent_nodes). Progress output,
+/// logs, metrics and tracing are observers.
 #pragma once
 
 #include <chrono>
@@ -66,6 +68,19 @@ using OutboundHeaders = std::vector<std::pair<std::string, std::string>>;
 class Observer {
  public:
   virtual ~Observer() = default;
+  /// Whether the run may execute nodes concurrently (Limits::parallelism > 1)
+  /// while this observer watches. Node events keep the sequential order
+  /// either way: a node that ran concurrently reports node_start and then its
+  /// node_success/node_failure together, at its turn, with its real start
+  /// time and elapsed time; a node started ahead of its turn and abandoned
+  /// because an earlier node ended the run reports no node event. What
+  /// differs is the HTTP events of such a node: they come when its requests
+  /// are made, from the thread making them (still never two events at once),
+  /// so they precede that node's node_start and may fall between other
+  /// nodes' events. An observer that relates HTTP events to the node started
+  /// last must return false (the default), which keeps the runs it watches
+  /// sequential.
+  virtual bool accepts_concurrent_nodes() const { return false; }
   virtual void on_workflow_start(const RunInfo&) {}
   virtual void on_node_start(const RunInfo&, const NodeInfo&) {}
   virtual void on_node_success(const RunInfo&, const NodeInfo&,
@@ -86,15 +101,27 @@ class Observer {
 /// one's exceptions are swallowed on its own.
 class ObserverList final : public Observer {
  public:
-  void add(Observer* o) {
-    if (o) list_.push_back(o);
+  /// `concurrent`: the caller knows that `o` accepts concurrent nodes (see
+  /// accepts_concurrent_nodes) even though `o` does not say so itself.
+  void add(Observer* o, bool concurrent = false) {
+    if (!o) return;
+    list_.push_back(o);
+    vouched_.push_back(concurrent);
+  }
+  /// True when every observer in the list accepts concurrent nodes.
+  bool accepts_concurrent_nodes() const override {
+    for (std::size_t i = 0; i < list_.size(); ++i) {
+      if (!vouched_[i] && !list_[i]->accepts_concurrent_nodes()) return false;
+    }
+    return true;
   }
   bool empty() const { return list_.empty(); }
-  /// The only observer when there is one, this list when there are more,
-  /// nullptr when there is none.
+  /// The only observer when there is one (and the list says nothing more
+  /// about it), this list otherwise, nullptr when there is none.
   Observer* get() {
     if (list_.empty()) return nullptr;
-    return list_.size() == 1 ? list_.front() : this;
+    const bool alone = list_.size() == 1 && (!vouched_[0] || list_[0]->accepts_concurrent_nodes());
+    return alone ? list_.front() : this;
   }
 
   void on_workflow_start(const RunInfo& r) override {
@@ -135,6 +162,7 @@ class ObserverList final : public Observer {
     }
   }
   std::vector<Observer*> list_;
+  std::vector<bool> vouched_;  ///< by index: add(o, true)
 };
 
 }  // namespace thaiyyal::engine

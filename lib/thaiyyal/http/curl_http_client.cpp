@@ -1,12 +1,14 @@
-#include <curl/curl.h>
-
+// The workflow HTTP client: the network policy on every hop, redirects and
+// credentials, over a Transport loaded on the first request.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <mutex>
 #include <vector>
 
+#include "thaiyyal/dynload/dynload.h"
 #include "thaiyyal/http/http_client.h"
+#include "thaiyyal/http/transport.h"
 
 namespace thaiyyal::http {
 
@@ -19,71 +21,10 @@ const std::string* Response::header(std::string_view name) const {
 
 namespace {
 
-std::once_flag g_curl_init;
-
-struct Transfer {
-  std::string body;
-  Headers headers;
-  std::size_t max_size = 0;
-  bool too_large = false;
-  const std::function<bool()>* should_abort = nullptr;
-  bool aborted = false;
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t len = size * n;
-  if (t->body.size() + len > t->max_size) {
-    t->too_large = true;
-    return 0;  // aborts the transfer
-  }
-  t->body.append(data, len);
-  return len;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t len = size * n;
-  std::string_view line(data, len);
-  if (line.substr(0, 5) == "HTTP/") {
-    t->headers.clear();  // a new response (after 100-continue)
-    return len;
-  }
-  const auto colon = line.find(':');
-  if (colon == std::string_view::npos) return len;
-  std::string name(line.substr(0, colon));
-  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-    value.remove_suffix(1);
-  }
-  t->headers.emplace_back(std::move(name), std::string(value));
-  return len;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  auto* t = static_cast<Transfer*>(user);
-  if (t->should_abort && *t->should_abort && (*t->should_abort)()) {
-    t->aborted = true;
-    return 1;
-  }
-  return 0;
-}
-
 class CurlClient final : public HttpClient {
  public:
   CurlClient(Resolver resolver, bool insecure)
-      : resolver_(std::move(resolver)), insecure_(insecure) {
-    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    share_ = curl_share_init();
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-    curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(share_, CURLSHOPT_LOCKFUNC, &CurlClient::lock);
-    curl_share_setopt(share_, CURLSHOPT_UNLOCKFUNC, &CurlClient::unlock);
-    curl_share_setopt(share_, CURLSHOPT_USERDATA, this);
-  }
-  ~CurlClient() override { curl_share_cleanup(share_); }
+      : resolver_(std::move(resolver)), insecure_(insecure) {}
 
   Response send(const Request& req, const NetworkPolicy& policy) override {
     std::string error;
@@ -142,11 +83,17 @@ class CurlClient final : public HttpClient {
   }
 
  private:
-  static void lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
-    static_cast<CurlClient*>(user)->locks_[data % kLocks].lock();
-  }
-  static void unlock(CURL*, curl_lock_data data, void* user) {
-    static_cast<CurlClient*>(user)->locks_[data % kLocks].unlock();
+  /// The transport, created (and the module loaded) by the first request.
+  Transport& transport() {
+    std::call_once(transport_once_, [this] {
+      try {
+        transport_ = make_curl_transport();
+      } catch (const dynload::LoadError& e) {
+        load_error_ = e.what();
+      }
+    });
+    if (!transport_) throw HttpError(load_error_);
+    return *transport_;
   }
 
   static bool is_sensitive(const std::string& name, const Request& req) {
@@ -159,92 +106,61 @@ class CurlClient final : public HttpClient {
   Response perform(const Url& url, const IpAddress& addr, const Request& req,
                    const Headers& headers, const std::string& method, bool send_body,
                    std::chrono::steady_clock::time_point start) {
-    CURL* curl = curl_easy_init();
-    if (!curl) throw HttpError("could not create an HTTP handle");
-    struct Cleanup {
-      CURL* c;
-      curl_slist* resolve = nullptr;
-      curl_slist* headers = nullptr;
-      ~Cleanup() {
-        curl_slist_free_all(resolve);
-        curl_slist_free_all(headers);
-        curl_easy_cleanup(c);
-      }
-    } cleanup{curl};
-    Transfer t;
-    t.max_size = req.max_response_size;
-    t.should_abort = &req.should_abort;
-    const std::string full = url.text();
+    Transport& transport = this->transport();
+    Exchange ex;
+    ex.method = method;
+    ex.url = url.text();
     // Pin the connection to the address that passed the policy.
-    const std::string pin = (url.host_is_ipv6 ? "[" + url.host + "]" : url.host) + ":" +
-                            std::to_string(url.effective_port()) + ":" +
-                            (addr.v4 ? addr.text() : "[" + addr.text() + "]");
-    cleanup.resolve = curl_slist_append(nullptr, pin.c_str());
-    curl_easy_setopt(curl, CURLOPT_URL, full.c_str());
-    curl_easy_setopt(curl, CURLOPT_RESOLVE, cleanup.resolve);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_SHARE, share_);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, insecure_ ? 0L : 1L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, insecure_ ? 0L : 2L);
-    curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+    ex.pin = (url.host_is_ipv6 ? "[" + url.host + "]" : url.host) + ":" +
+             std::to_string(url.effective_port()) + ":" +
+             (addr.v4 ? addr.text() : "[" + addr.text() + "]");
+    ex.headers = headers;
+    if (send_body) {
+      ex.body = req.body;
+      ex.has_body = true;
+    }
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - start);
-    const long remaining =
-        static_cast<long>(std::max<std::int64_t>(1, (req.timeout - elapsed).count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, remaining);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, &t);
-    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "thaiyyal");
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-    if (method == "HEAD") {
-      curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
-    } else if (method != "GET") {
-      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-    }
-    if (send_body) {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body.data());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
-      if (method == "GET") curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "GET");
-    }
-    for (const auto& [k, v] : headers) {
-      cleanup.headers = curl_slist_append(cleanup.headers, (k + ": " + v).c_str());
-    }
-    if (send_body) cleanup.headers = curl_slist_append(cleanup.headers, "Expect:");
-    if (cleanup.headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, cleanup.headers);
-    const CURLcode rc = curl_easy_perform(curl);
-    if (t.too_large) {
-      throw HttpError("response too large (exceeds " + std::to_string(req.max_response_size) +
-                      " bytes limit)");
-    }
-    if (t.aborted) throw HttpError("request aborted", false, true);
-    if (rc != CURLE_OK) {
-      std::string what = curl_easy_strerror(rc);
-      if (rc == CURLE_OPERATION_TIMEDOUT) {
-        what = "timed out after " + std::to_string(req.timeout.count()) + "ms";
+    ex.timeout_ms = static_cast<long>(std::max<std::int64_t>(1, (req.timeout - elapsed).count()));
+    ex.max_body = req.max_response_size;
+    ex.verify_tls = !insecure_;
+    ex.decompress = true;
+    // The transport module may run on another copy of the C++ runtime: no
+    // exception may reach it.
+    const std::function<bool()> should_abort = [&req]() noexcept {
+      try {
+        return req.should_abort && req.should_abort();
+      } catch (...) {
+        return true;
       }
-      throw HttpError(what);
+    };
+    ex.should_abort = &should_abort;
+    Outcome out = transport.perform(ex);
+    switch (out.code) {
+      case TransferCode::Ok:
+        break;
+      case TransferCode::TooLarge:
+        throw HttpError("response too large (exceeds " + std::to_string(req.max_response_size) +
+                        " bytes limit)");
+      case TransferCode::Aborted:
+        throw HttpError("request aborted", false, true);
+      case TransferCode::TimedOut:
+        throw HttpError("timed out after " + std::to_string(req.timeout.count()) + "ms");
+      case TransferCode::Failed:
+        throw HttpError(out.error);
     }
     Response res;
-    long status = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-    res.status = static_cast<int>(status);
-    res.headers = std::move(t.headers);
-    res.body = std::move(t.body);
+    res.status = out.status;
+    res.headers = std::move(out.headers);
+    res.body = std::move(out.body);
     return res;
   }
 
-  static constexpr int kLocks = 8;
   Resolver resolver_;
   bool insecure_;
-  CURLSH* share_;
-  std::mutex locks_[kLocks];
+  std::once_flag transport_once_;
+  std::unique_ptr<Transport> transport_;
+  std::string load_error_;
 };
 
 }  // namespace

@@ -69,7 +69,10 @@ class HttpClient {
 
 /// The libcurl client: connection reuse across requests, TLS verification
 /// against the system CA store (unless `insecure`), the policy checked on
-/// every hop and the connection pinned to the checked address.
+/// every hop and the connection pinned to the checked address. Creating it
+/// is cheap: libcurl (the thaiyyal-http-curl.so module, see transport.h) is
+/// loaded by the first request that passes the policy; when it cannot be
+/// loaded, send() throws an HttpError naming the paths tried.
 std::shared_ptr<HttpClient> make_curl_client(Resolver resolver = {}, bool insecure = false);
 
 }  // namespace thaiyyal::http

@@ -22,6 +22,10 @@ struct Limits {
   std::uint64_t max_node_executions = 10000;
   std::uint64_t max_loop_iterations = 1000;
   std::uint64_t max_http_calls = 100;
+  /// Nodes that wait (http, delay) running at once within one run, on a
+  /// bounded pool; results are those of the sequential order either way
+  /// (D7). 1 = strictly sequential; 0 = four per CPU.
+  std::uint64_t parallelism = 0;
 
   // Values.
   std::uint64_t max_string_length = 1u << 20;  ///< bytes

@@ -114,6 +114,32 @@ struct KindInfo {
   DescribeFn describe = nullptr;
 };
 
+/// How the engine may schedule a kind's executions relative to the other
+/// nodes of a run (decision D7). The run's observable results are those of the
+/// topological order either way; a kind leaves its turn only when nothing it
+/// reads can change and nothing it writes can be seen before its turn.
+enum class Scheduling : std::uint8_t {
+  /// At its turn and alone: every node before it in the order has finished
+  /// and none after it has started. The default, and the only choice for a
+  /// kind that reads or writes run state (variables, context, accumulator,
+  /// counter, cache, its own pacing state), evaluates expressions (they read
+  /// any node's result), draws random numbers or reads a guarded node's
+  /// outcome.
+  InTurn,
+  /// May run before earlier nodes that are not InTurn have finished, on the
+  /// engine's own thread: its result depends only on its configuration, its
+  /// inputs, context templates (D12) and the limits.
+  Pure,
+  /// As Pure, plus time (it sleeps) and outbound HTTP (counted per attempt),
+  /// so it mostly waits: it runs on a worker of the run's bounded pool,
+  /// overlapping the other nodes that may.
+  Waiting,
+};
+
+/// The scheduling of a kind: the registry's explicit table for built-in
+/// kinds, InTurn for every other kind.
+Scheduling scheduling(const KindInfo& kind);
+
 /// Every kind, sorted by name.
 std::span<const KindInfo* const> all_kinds();
 /// The kind with this exact name, or nullptr.

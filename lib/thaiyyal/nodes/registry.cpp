@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "thaiyyal/nodes/kinds.h"
 
@@ -64,7 +65,37 @@ const KindInfo* const kAllKinds[] = {
     &kZipKind,
 };
 
+/// The kinds that may leave their turn (decision D7, node_kind.h); every
+/// other kind runs at its turn, alone. Deliberately short:
+///  - http and delay wait (network, sleep) and touch no run state;
+///  - the Pure kinds read nothing but their configuration, their inputs and
+///    context templates (context writers run at their turn, so templates
+///    cannot change while such a node runs).
+/// Left at their turn on purpose: rate_limiter and throttle (their pacing
+/// state and reported delays depend on when they run, and they pace the
+/// whole run), retry/timeout/try_catch (they read the guarded node's
+/// outcome), every kind that evaluates expressions, and every state kind.
+const std::pair<const KindInfo*, Scheduling> kScheduling[] = {
+    {&kHttpKind, Scheduling::Waiting},       {&kDelayKind, Scheduling::Waiting},
+    {&kBooleanInputKind, Scheduling::Pure},  {&kDateInputKind, Scheduling::Pure},
+    {&kDatetimeInputKind, Scheduling::Pure}, {&kExtractKind, Scheduling::Pure},
+    {&kJoinKind, Scheduling::Pure},          {&kNumberKind, Scheduling::Pure},
+    {&kOperationKind, Scheduling::Pure},     {&kParallelKind, Scheduling::Pure},
+    {&kRangeKind, Scheduling::Pure},         {&kRendererKind, Scheduling::Pure},
+    {&kReverseKind, Scheduling::Pure},       {&kSliceKind, Scheduling::Pure},
+    {&kSplitKind, Scheduling::Pure},         {&kTextInputKind, Scheduling::Pure},
+    {&kTextOperationKind, Scheduling::Pure}, {&kTransformKind, Scheduling::Pure},
+    {&kVisualizationKind, Scheduling::Pure},
+};
+
 }  // namespace
+
+Scheduling scheduling(const KindInfo& kind) {
+  for (const auto& [k, s] : kScheduling) {
+    if (k == &kind) return s;
+  }
+  return Scheduling::InTurn;
+}
 
 std::string_view category_name(Category c) {
   switch (c) {

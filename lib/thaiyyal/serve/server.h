@@ -1,6 +1,7 @@
 /// The HTTP listener of `thaiyyal serve`: binds an address, answers every
 /// request through a Handler on a pool of threads, and stops on request. The
-/// only file of the project that uses the HTTP server library.
+/// sockets and HTTP parsing are a Listener (listener.h), loaded from its
+/// module by start(): constructing a Server loads nothing.
 #pragma once
 
 #include <chrono>
@@ -59,8 +60,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  /// Binds the address and starts answering on background threads. Returns
-  /// the bound port (the chosen one for port 0). Throws ServerError.
+  /// Loads the listener module, binds the address and starts answering on
+  /// background threads. Returns the bound port (the chosen one for port 0).
+  /// Throws ServerError (also when the module cannot be loaded).
   int start();
   /// Turns readiness false and refuses new executions, lets running ones
   /// finish for the shutdown timeout, cancels the rest, then stops accepting

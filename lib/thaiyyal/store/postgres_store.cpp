@@ -15,11 +15,64 @@
 #include <mutex>
 #include <type_traits>
 
+#include "thaiyyal/dynload/dynload.h"
 #include "thaiyyal/store/schema.h"
 #include "thaiyyal/store/store.h"
 
 namespace thaiyyal::store {
 namespace {
+
+/// libpq, opened on the first connection: commands that never use
+/// PostgreSQL never load it (nor its Kerberos, LDAP and TLS dependencies).
+/// Each member has the name and type of the libpq function it points to.
+struct LibPq {
+  decltype(&::PQclear) PQclear;
+  decltype(&::PQcmdTuples) PQcmdTuples;
+  decltype(&::PQconnectdbParams) PQconnectdbParams;
+  decltype(&::PQerrorMessage) PQerrorMessage;
+  decltype(&::PQexec) PQexec;
+  decltype(&::PQexecParams) PQexecParams;
+  decltype(&::PQfinish) PQfinish;
+  decltype(&::PQgetvalue) PQgetvalue;
+  decltype(&::PQntuples) PQntuples;
+  decltype(&::PQresultErrorMessage) PQresultErrorMessage;
+  decltype(&::PQresultStatus) PQresultStatus;
+  decltype(&::PQsetNoticeProcessor) PQsetNoticeProcessor;
+  decltype(&::PQstatus) PQstatus;
+  decltype(&::PQtransactionStatus) PQtransactionStatus;
+};
+
+/// Points `slot` at the function `name` of the library `handle`.
+template <typename Fn>
+void bind_symbol(void* handle, Fn& slot, const char* name, const std::string& what) {
+  slot = reinterpret_cast<Fn>(dynload::library_symbol(handle, name, what));
+}
+
+/// The loaded libpq; throws dynload::LoadError when it cannot be loaded.
+const LibPq& pq() {
+  // Initialized once; a failed load throws and is retried by the next call.
+  static const LibPq lib = [] {
+    const std::string what = "the PostgreSQL client library";
+    void* handle = dynload::open_library("libpq.so.5", what);
+    LibPq out{};
+    bind_symbol(handle, out.PQclear, "PQclear", what);
+    bind_symbol(handle, out.PQcmdTuples, "PQcmdTuples", what);
+    bind_symbol(handle, out.PQconnectdbParams, "PQconnectdbParams", what);
+    bind_symbol(handle, out.PQerrorMessage, "PQerrorMessage", what);
+    bind_symbol(handle, out.PQexec, "PQexec", what);
+    bind_symbol(handle, out.PQexecParams, "PQexecParams", what);
+    bind_symbol(handle, out.PQfinish, "PQfinish", what);
+    bind_symbol(handle, out.PQgetvalue, "PQgetvalue", what);
+    bind_symbol(handle, out.PQntuples, "PQntuples", what);
+    bind_symbol(handle, out.PQresultErrorMessage, "PQresultErrorMessage", what);
+    bind_symbol(handle, out.PQresultStatus, "PQresultStatus", what);
+    bind_symbol(handle, out.PQsetNoticeProcessor, "PQsetNoticeProcessor", what);
+    bind_symbol(handle, out.PQstatus, "PQstatus", what);
+    bind_symbol(handle, out.PQtransactionStatus, "PQtransactionStatus", what);
+    return out;
+  }();
+  return lib;
+}
 
 // Advisory lock keys (any 64-bit constants unique to this schema).
 constexpr const char* kMigrationLock = "7520725553412190001";
@@ -51,7 +104,7 @@ struct LostBeforeWork {
 };
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { pq().PQclear(r); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -73,9 +126,9 @@ class Lease {
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    Result r(PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
-                          nullptr, nullptr, 0));
-    const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    Result r(pq().PQexecParams(conn_, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                               nullptr, nullptr, 0));
+    const ExecStatusType status = r ? pq().PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       ++statements_;
       return r;
@@ -103,7 +156,7 @@ class PostgresStore final : public Store {
 
   ~PostgresStore() override {
     for (PGconn* c : idle_) {
-      if (c != nullptr) PQfinish(c);
+      if (c != nullptr) pq().PQfinish(c);
     }
   }
 
@@ -120,8 +173,8 @@ class PostgresStore final : public Store {
       c.exec(
           "CREATE TABLE IF NOT EXISTS thaiyyal_schema (version INTEGER PRIMARY KEY, "
           "applied_at TEXT NOT NULL)");
-      const int current = static_cast<int>(to_int64(
-          PQgetvalue(c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
+      const int current = static_cast<int>(to_int64(pq().PQgetvalue(
+          c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
       const int known = static_cast<int>(detail::migrations(detail::Dialect::PostgreSQL).size());
       if (current > known) {
         throw Unavailable("the database " + redacted_ + " has schema version " +
@@ -148,19 +201,20 @@ class PostgresStore final : public Store {
 
   int schema_version() override {
     return with_conn([](Lease& c) {
-      return static_cast<int>(to_int64(
-          PQgetvalue(c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
+      return static_cast<int>(to_int64(pq().PQgetvalue(
+          c.exec("SELECT COALESCE(MAX(version), 0) FROM thaiyyal_schema").get(), 0, 0)));
     });
   }
 
   SaveOutcome create_workflow(const StoredWorkflow& wf, std::size_t max) override {
     return with_tx([&](Lease& c) {
       c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {kWorkflowsLock});
-      if (PQntuples(c.exec("SELECT 1 FROM workflows WHERE id = $1", {wf.meta.id}).get()) > 0) {
+      if (pq().PQntuples(c.exec("SELECT 1 FROM workflows WHERE id = $1", {wf.meta.id}).get()) > 0) {
         return SaveOutcome::Conflict;
       }
       if (max > 0) {
-        const auto n = to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM workflows").get(), 0, 0));
+        const auto n =
+            to_int64(pq().PQgetvalue(c.exec("SELECT COUNT(*) FROM workflows").get(), 0, 0));
         if (static_cast<std::size_t>(n) >= max) return SaveOutcome::Full;
       }
       c.exec(
@@ -183,13 +237,13 @@ class PostgresStore final : public Store {
       const std::string sid(id);
       const Result cur =
           c.exec("SELECT version, created_at FROM workflows WHERE id = $1 FOR UPDATE", {sid});
-      if (PQntuples(cur.get()) == 0) return std::nullopt;
+      if (pq().PQntuples(cur.get()) == 0) return std::nullopt;
       WorkflowMeta meta;
       meta.id = sid;
       meta.name = std::string(name);
       meta.description = std::string(description);
-      meta.version = to_int64(PQgetvalue(cur.get(), 0, 0)) + 1;
-      meta.created_at = PQgetvalue(cur.get(), 0, 1);
+      meta.version = to_int64(pq().PQgetvalue(cur.get(), 0, 0)) + 1;
+      meta.created_at = pq().PQgetvalue(cur.get(), 0, 1);
       meta.updated_at = std::string(now);
       const std::string version = std::to_string(meta.version);
       c.exec(
@@ -211,10 +265,10 @@ class PostgresStore final : public Store {
           "FROM workflows w JOIN workflow_versions v "
           "ON v.workflow_id = w.id AND v.version = w.version WHERE w.id = $1",
           {std::string(id)});
-      if (PQntuples(r.get()) == 0) return std::nullopt;
+      if (pq().PQntuples(r.get()) == 0) return std::nullopt;
       StoredWorkflow wf;
       wf.meta = workflow_meta(r.get(), 0);
-      wf.data = PQgetvalue(r.get(), 0, 6);
+      wf.data = pq().PQgetvalue(r.get(), 0, 6);
       return wf;
     });
   }
@@ -225,7 +279,7 @@ class PostgresStore final : public Store {
           "SELECT id, name, description, version, created_at, updated_at FROM workflows "
           "ORDER BY created_at COLLATE \"C\", id COLLATE \"C\"");
       std::vector<WorkflowMeta> out;
-      for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(workflow_meta(r.get(), i));
+      for (int i = 0; i < pq().PQntuples(r.get()); ++i) out.push_back(workflow_meta(r.get(), i));
       return out;
     });
   }
@@ -243,11 +297,11 @@ class PostgresStore final : public Store {
           "SELECT version, name, description, created_at FROM workflow_versions "
           "WHERE workflow_id = $1 ORDER BY version",
           {std::string(id)});
-      if (PQntuples(r.get()) == 0) return std::nullopt;
+      if (pq().PQntuples(r.get()) == 0) return std::nullopt;
       std::vector<VersionMeta> out;
-      for (int i = 0; i < PQntuples(r.get()); ++i) {
-        out.push_back({to_int64(PQgetvalue(r.get(), i, 0)), PQgetvalue(r.get(), i, 1),
-                       PQgetvalue(r.get(), i, 2), PQgetvalue(r.get(), i, 3)});
+      for (int i = 0; i < pq().PQntuples(r.get()); ++i) {
+        out.push_back({to_int64(pq().PQgetvalue(r.get(), i, 0)), pq().PQgetvalue(r.get(), i, 1),
+                       pq().PQgetvalue(r.get(), i, 2), pq().PQgetvalue(r.get(), i, 3)});
       }
       return out;
     });
@@ -259,12 +313,12 @@ class PostgresStore final : public Store {
           "SELECT version, name, description, created_at, data FROM workflow_versions "
           "WHERE workflow_id = $1 AND version = $2",
           {std::string(id), std::to_string(version)});
-      if (PQntuples(r.get()) == 0) return std::nullopt;
+      if (pq().PQntuples(r.get()) == 0) return std::nullopt;
       StoredVersion v;
       v.workflow_id = std::string(id);
-      v.meta = {to_int64(PQgetvalue(r.get(), 0, 0)), PQgetvalue(r.get(), 0, 1),
-                PQgetvalue(r.get(), 0, 2), PQgetvalue(r.get(), 0, 3)};
-      v.data = PQgetvalue(r.get(), 0, 4);
+      v.meta = {to_int64(pq().PQgetvalue(r.get(), 0, 0)), pq().PQgetvalue(r.get(), 0, 1),
+                pq().PQgetvalue(r.get(), 0, 2), pq().PQgetvalue(r.get(), 0, 3)};
+      v.data = pq().PQgetvalue(r.get(), 0, 4);
       return v;
     });
   }
@@ -272,26 +326,27 @@ class PostgresStore final : public Store {
   std::size_t count_workflows() override {
     return with_conn([](Lease& c) {
       return static_cast<std::size_t>(
-          to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM workflows").get(), 0, 0)));
+          to_int64(pq().PQgetvalue(c.exec("SELECT COUNT(*) FROM workflows").get(), 0, 0)));
     });
   }
 
   std::size_t count_clients() override {
     return with_conn([](Lease& c) {
       return static_cast<std::size_t>(
-          to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM http_clients").get(), 0, 0)));
+          to_int64(pq().PQgetvalue(c.exec("SELECT COUNT(*) FROM http_clients").get(), 0, 0)));
     });
   }
 
   SaveOutcome add_client(const StoredClient& client, std::size_t max) override {
     return with_tx([&](Lease& c) {
       c.exec("SELECT pg_advisory_xact_lock($1::bigint)", {kClientsLock});
-      if (PQntuples(c.exec("SELECT 1 FROM http_clients WHERE uid = $1", {client.uid}).get()) > 0) {
+      if (pq().PQntuples(c.exec("SELECT 1 FROM http_clients WHERE uid = $1", {client.uid}).get()) >
+          0) {
         return SaveOutcome::Conflict;
       }
       if (max > 0) {
         const auto n =
-            to_int64(PQgetvalue(c.exec("SELECT COUNT(*) FROM http_clients").get(), 0, 0));
+            to_int64(pq().PQgetvalue(c.exec("SELECT COUNT(*) FROM http_clients").get(), 0, 0));
         if (static_cast<std::size_t>(n) >= max) return SaveOutcome::Full;
       }
       c.exec("INSERT INTO http_clients (uid, config, created_at) VALUES ($1, $2, $3)",
@@ -305,9 +360,9 @@ class PostgresStore final : public Store {
       const Result r =
           c.exec("SELECT uid, config, created_at FROM http_clients ORDER BY uid COLLATE \"C\"");
       std::vector<StoredClient> out;
-      for (int i = 0; i < PQntuples(r.get()); ++i) {
-        out.push_back(
-            {PQgetvalue(r.get(), i, 0), PQgetvalue(r.get(), i, 1), PQgetvalue(r.get(), i, 2)});
+      for (int i = 0; i < pq().PQntuples(r.get()); ++i) {
+        out.push_back({pq().PQgetvalue(r.get(), i, 0), pq().PQgetvalue(r.get(), i, 1),
+                       pq().PQgetvalue(r.get(), i, 2)});
       }
       return out;
     });
@@ -317,9 +372,9 @@ class PostgresStore final : public Store {
     return with_conn([&](Lease& c) -> std::optional<StoredClient> {
       const Result r = c.exec("SELECT uid, config, created_at FROM http_clients WHERE uid = $1",
                               {std::string(uid)});
-      if (PQntuples(r.get()) == 0) return std::nullopt;
-      return StoredClient{PQgetvalue(r.get(), 0, 0), PQgetvalue(r.get(), 0, 1),
-                          PQgetvalue(r.get(), 0, 2)};
+      if (pq().PQntuples(r.get()) == 0) return std::nullopt;
+      return StoredClient{pq().PQgetvalue(r.get(), 0, 0), pq().PQgetvalue(r.get(), 0, 1),
+                          pq().PQgetvalue(r.get(), 0, 2)};
     });
   }
 
@@ -397,10 +452,10 @@ class PostgresStore final : public Store {
     return with_conn([&](Lease& c) {
       const Result r = c.exec(sql.c_str(), params);
       ExecutionPage page;
-      const int n = std::min(PQntuples(r.get()), static_cast<int>(limit));
+      const int n = std::min(pq().PQntuples(r.get()), static_cast<int>(limit));
       for (int i = 0; i < n; ++i) page.rows.push_back(execution_row(r.get(), i, 1));
-      if (static_cast<std::size_t>(PQntuples(r.get())) > limit && n > 0) {
-        page.next_cursor = PQgetvalue(r.get(), n - 1, 0);
+      if (static_cast<std::size_t>(pq().PQntuples(r.get())) > limit && n > 0) {
+        page.next_cursor = pq().PQgetvalue(r.get(), n - 1, 0);
       }
       return page;
     });
@@ -411,7 +466,7 @@ class PostgresStore final : public Store {
       const Result r = c.exec(
           ("SELECT " + std::string(kExecutionColumns) + " FROM executions WHERE id = $1").c_str(),
           {std::string(id)});
-      if (PQntuples(r.get()) == 0) return std::nullopt;
+      if (pq().PQntuples(r.get()) == 0) return std::nullopt;
       return execution_row(r.get(), 0, 0);
     });
   }
@@ -447,8 +502,8 @@ class PostgresStore final : public Store {
       conn = idle_.back();
       idle_.pop_back();
     }
-    if (conn != nullptr && PQstatus(conn) == CONNECTION_OK) return conn;
-    if (conn != nullptr) PQfinish(conn);
+    if (conn != nullptr && pq().PQstatus(conn) == CONNECTION_OK) return conn;
+    if (conn != nullptr) pq().PQfinish(conn);
     std::string reason;
     conn = connect(reason);
     if (conn == nullptr) {
@@ -461,8 +516,8 @@ class PostgresStore final : public Store {
   /// Returns a connection (nullptr for a slot whose connection was dropped).
   void release(PGconn* conn) {
     if (conn != nullptr &&
-        (PQstatus(conn) != CONNECTION_OK || PQtransactionStatus(conn) != PQTRANS_IDLE)) {
-      PQfinish(conn);
+        (pq().PQstatus(conn) != CONNECTION_OK || pq().PQtransactionStatus(conn) != PQTRANS_IDLE)) {
+      pq().PQfinish(conn);
       conn = nullptr;
     }
     {
@@ -478,17 +533,17 @@ class PostgresStore final : public Store {
       "duration_us, error, result, result_truncated, request_id";
 
   static std::size_t affected(const Result& r) {
-    return static_cast<std::size_t>(to_int64(PQcmdTuples(r.get())));
+    return static_cast<std::size_t>(to_int64(pq().PQcmdTuples(r.get())));
   }
 
   static WorkflowMeta workflow_meta(const PGresult* r, int i) {
-    return {PQgetvalue(r, i, 0),           PQgetvalue(r, i, 1), PQgetvalue(r, i, 2),
-            to_int64(PQgetvalue(r, i, 3)), PQgetvalue(r, i, 4), PQgetvalue(r, i, 5)};
+    return {pq().PQgetvalue(r, i, 0),           pq().PQgetvalue(r, i, 1), pq().PQgetvalue(r, i, 2),
+            to_int64(pq().PQgetvalue(r, i, 3)), pq().PQgetvalue(r, i, 4), pq().PQgetvalue(r, i, 5)};
   }
 
   static ExecutionRow execution_row(const PGresult* r, int i, int first) {
     ExecutionRow row;
-    auto col = [&](int k) { return PQgetvalue(r, i, first + k); };
+    auto col = [&](int k) { return pq().PQgetvalue(r, i, first + k); };
     row.id = col(0);
     row.workflow_id = col(1);
     row.workflow_version = to_int64(col(2));
@@ -511,17 +566,17 @@ class PostgresStore final : public Store {
         "connect_timeout",  "keepalives",       "keepalives_idle", "keepalives_interval",
         "keepalives_count", "application_name", "dbname",          nullptr};
     const char* values[] = {"2", "1", "30", "10", "3", "thaiyyal", url_.c_str(), nullptr};
-    PGconn* conn = PQconnectdbParams(keys, values, 1);
+    PGconn* conn = pq().PQconnectdbParams(keys, values, 1);
     if (conn == nullptr) {
       reason = "out of memory";
       return nullptr;
     }
-    if (PQstatus(conn) != CONNECTION_OK) {
-      reason = first_line(PQerrorMessage(conn));
-      PQfinish(conn);
+    if (pq().PQstatus(conn) != CONNECTION_OK) {
+      reason = first_line(pq().PQerrorMessage(conn));
+      pq().PQfinish(conn);
       return nullptr;
     }
-    PQsetNoticeProcessor(
+    pq().PQsetNoticeProcessor(
         conn, [](void*, const char*) {}, nullptr);
     return conn;
   }
@@ -551,8 +606,9 @@ class PostgresStore final : public Store {
         c.exec("COMMIT");
         return out;
       } catch (...) {
-        if (PQstatus(c.conn()) == CONNECTION_OK && PQtransactionStatus(c.conn()) != PQTRANS_IDLE) {
-          Result(PQexec(c.conn(), "ROLLBACK"));
+        if (pq().PQstatus(c.conn()) == CONNECTION_OK &&
+            pq().PQtransactionStatus(c.conn()) != PQTRANS_IDLE) {
+          Result(pq().PQexec(c.conn(), "ROLLBACK"));
         }
         throw;
       }
@@ -571,15 +627,21 @@ class PostgresStore final : public Store {
 Lease::~Lease() { store_.release(conn_); }
 
 void Lease::fail(const PGresult* r) {
-  std::string reason = first_line(r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_));
-  if (reason == "unknown error") reason = first_line(PQerrorMessage(conn_));
-  if (PQstatus(conn_) != CONNECTION_OK && statements_ == 0) throw LostBeforeWork{reason};
+  std::string reason =
+      first_line(r != nullptr ? pq().PQresultErrorMessage(r) : pq().PQerrorMessage(conn_));
+  if (reason == "unknown error") reason = first_line(pq().PQerrorMessage(conn_));
+  if (pq().PQstatus(conn_) != CONNECTION_OK && statements_ == 0) throw LostBeforeWork{reason};
   store_.unavailable(reason);
 }
 
 }  // namespace
 
 std::unique_ptr<Store> open_postgres(const std::string& url, const OpenOptions& options) {
+  try {
+    pq();
+  } catch (const dynload::LoadError& e) {
+    throw Unavailable("PostgreSQL database " + redact_url(url) + ": " + e.what());
+  }
   auto store = std::make_unique<PostgresStore>(url, options);
   store->migrate();
   return store;

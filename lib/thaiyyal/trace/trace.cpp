@@ -1,7 +1,5 @@
 #include "thaiyyal/trace/trace.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -11,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+
+#include "thaiyyal/http/transport.h"
 
 namespace thaiyyal::trace {
 
@@ -195,51 +195,38 @@ std::string traces_url(const std::string& endpoint) {
   return endpoint;
 }
 
-std::once_flag g_curl_init;
-
-std::size_t discard_body(char*, std::size_t size, std::size_t nmemb, void*) { return size * nmemb; }
-
-/// One reusable libcurl handle of the export thread.
+/// Sends the export requests of the export thread, over connections it
+/// reuses. The transport (and libcurl) is loaded by the first post.
 class Poster {
  public:
-  Poster() {
-    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    curl_ = curl_easy_init();
-    headers_ = curl_slist_append(headers_, "Content-Type: application/json");
-    headers_ = curl_slist_append(headers_, "Expect:");
-  }
-  ~Poster() {
-    if (curl_) curl_easy_cleanup(curl_);
-    curl_slist_free_all(headers_);
-  }
-  Poster(const Poster&) = delete;
-  Poster& operator=(const Poster&) = delete;
-
   /// POSTs `body`; true on a 2xx answer within `timeout`.
   bool post(const std::string& url, const std::string& body, std::chrono::milliseconds timeout) {
-    if (!curl_ || timeout.count() <= 0) return false;
-    CURL* c = curl_;
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeout.count()));
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &discard_body);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "thaiyyal-otlp");
-    if (curl_easy_perform(c) != CURLE_OK) return false;
-    long code = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-    return code >= 200 && code < 300;
+    if (timeout.count() <= 0) return false;
+    if (!transport_) {
+      try {
+        transport_ = http::make_curl_transport();
+      } catch (const std::exception&) {
+        return false;  // counted as undelivered spans, like an unreachable receiver
+      }
+    }
+    http::Exchange ex;
+    ex.method = "POST";
+    ex.url = url;
+    ex.headers = {{"Content-Type", "application/json"}};
+    ex.body = body;
+    ex.has_body = true;
+    ex.timeout_ms = static_cast<long>(timeout.count());
+    ex.connect_timeout_ms = static_cast<long>(timeout.count());
+    ex.max_body = 0;
+    ex.truncate_body = true;  // the answer is not read
+    ex.use_proxy = true;
+    ex.user_agent = "thaiyyal-otlp";
+    const http::Outcome out = transport_->perform(ex);
+    return out.code == http::TransferCode::Ok && out.status >= 200 && out.status < 300;
   }
 
  private:
-  CURL* curl_ = nullptr;
-  curl_slist* headers_ = nullptr;
+  std::unique_ptr<http::Transport> transport_;
 };
 
 void set_error(Span& span, SystemClock::time_point when, std::string_view message) {
