@@ -30,6 +30,17 @@ class IoError : public std::runtime_error {
 std::shared_ptr<const diag::SourceFile> read_source(const std::string& path,
                                                     std::uint64_t hard_cap = 512ull << 20);
 
+/// Leaves `object` to the operating system when the process exits instead of
+/// destroying it: a command's large structures (a workflow of thousands of
+/// nodes, its result) take longer to free value by value than the process
+/// takes to exit. Still reachable, so leak checkers stay quiet. For the one
+/// shot commands only, at their end.
+template <typename T>
+void keep_until_exit(T object) {
+  static auto* const kept = new std::vector<std::shared_ptr<const void>>();
+  kept->push_back(std::make_shared<const T>(std::move(object)));
+}
+
 /// A validator (used with `->transform`) that accepts exactly one of `names`,
 /// ASCII case-insensitively, and rewrites the value to its listed spelling.
 /// Anything else is refused with `'<value>' is not one of a, b, c` and a

@@ -251,12 +251,13 @@ int run_execute(const ExecuteOptions& opts) {
   } else if (opts.output == "text") {
     write_run_text(stdout, *compiled, result, use_color(opts.color, STDOUT_FILENO));
   } else {
-    const Value doc = result.to_document();
+    Value doc = result.to_document();
     if (!encodable(doc)) {
       std::fputs("thaiyyal execute: cannot encode the result: a number is not finite\n", stderr);
       return kExitRunFailed;
     }
     print_result_value(doc, opts.output);
+    keep_until_exit(std::move(doc));
   }
   // The run's failure, once, on stderr (logs carry the details at info level).
   for (const auto& e : result.errors) {
@@ -304,12 +305,10 @@ int run_execute(const ExecuteOptions& opts) {
     }
     metrics_server->stop();
   }
-  // The process exits next: leave a large result to the operating system
-  // rather than run a destructor for each of its values (a million-element
-  // result takes longer to free than to sort). Still reachable, so leak
-  // checkers stay quiet.
-  [[maybe_unused]] static engine::RunResult* kept = nullptr;
-  kept = new engine::RunResult(std::move(result));
+  // The process exits next (a million-element result takes longer to free
+  // than to sort).
+  keep_until_exit(std::move(result));
+  keep_until_exit(std::move(compiled));
   return code;
 }
 

@@ -94,12 +94,15 @@ int run_validate(const ValidateOptions& opts) {
     try {
       auto source = read_source(path);
       std::shared_ptr<const Workflow> wf;
-      load_and_check(source, limits, constants, r.diags, &wf);
+      auto compiled = load_and_check(source, limits, constants, r.diags, &wf);
       if (wf) {
         r.nodes = wf->nodes.size();
         r.edges = wf->edges.size();
         if (clients) check_client_uids(*wf, *clients, r.diags);
       }
+      // One file (the common case, and the one with the largest workflows)
+      // is left to the process exit; many are freed one by one.
+      if (opts.files.size() == 1) keep_until_exit(std::move(compiled));
     } catch (const IoError& e) {
       r.readable = false;
       r.io_error = e.what();

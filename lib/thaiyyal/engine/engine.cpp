@@ -17,6 +17,7 @@
 #include "thaiyyal/model/duration.h"
 #include "thaiyyal/nodes/node_kind.h"
 #include "thaiyyal/nodes/run_context.h"
+#include "thaiyyal/support/random.h"
 
 namespace thaiyyal::engine {
 
@@ -27,9 +28,7 @@ using nodes::LimitError;
 void CancelToken::cancel() { cancelled_.store(true, std::memory_order_relaxed); }
 
 std::string new_execution_id() {
-  std::random_device rd;
-  std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  return fmt::format("{:016x}", v);
+  return fmt::format("{:016x}", support::random_u64());
 }
 
 Value RunResult::to_value() const {
@@ -255,7 +254,7 @@ class Run final : public expr::NodeResults {
     node_states_.resize(doc_.nodes.size());
     outcomes_.resize(doc_.nodes.size());
     error_values_.resize(doc_.nodes.size());
-    rng_.seed(opts.seed ? *opts.seed : std::random_device{}());
+    rng_.seed(opts.seed ? *opts.seed : support::random_u64());
     http_ = opts.http;
     for (const auto& [name, value] : opts.constants) {
       constants_.set(name, value);

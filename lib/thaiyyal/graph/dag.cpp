@@ -73,12 +73,12 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
     const auto& edge = wf.edges[e];
     const auto s = g.index_.find(edge.source);
     const auto t = g.index_.find(edge.target);
-    const std::string label = edge.id.empty() ? fmt::format("#{}", edge.index) : edge.id;
+    const auto label = [&] { return edge.id.empty() ? fmt::format("#{}", edge.index) : edge.id; };
     if (s == g.index_.end()) {
       ok = false;
       auto& d = diags.error(
           "unknown-node",
-          fmt::format("edge {} references unknown source node '{}'", label, edge.source),
+          fmt::format("edge {} references unknown source node '{}'", label(), edge.source),
           wf.location(edge_path(edge.index, "source")));
       speller.suggest(d, edge.source);
     }
@@ -86,7 +86,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
       ok = false;
       auto& d = diags.error(
           "unknown-node",
-          fmt::format("edge {} references unknown target node '{}'", label, edge.target),
+          fmt::format("edge {} references unknown target node '{}'", label(), edge.target),
           wf.location(edge_path(edge.index, "target")));
       speller.suggest(d, edge.target);
     }

@@ -96,6 +96,10 @@ Object::Object(std::initializer_list<Entry> entries) {
   for (const auto& e : entries) set(e.first, e.second);
 }
 
+Object::Object(std::vector<Entry>&& unique_entries) : entries_(std::move(unique_entries)) {
+  rebuild_index();
+}
+
 const Value* Object::find(std::string_view key) const {
   if (slots_.empty()) {
     for (const auto& e : entries_) {

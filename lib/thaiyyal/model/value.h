@@ -92,6 +92,9 @@ class Object {
 
   Object() = default;
   Object(std::initializer_list<Entry> entries);
+  /// Takes `entries` as they are (their capacity too): the caller guarantees
+  /// unique keys.
+  explicit Object(std::vector<Entry>&& unique_entries);
 
   std::size_t size() const { return entries_.size(); }
   bool empty() const { return entries_.empty(); }

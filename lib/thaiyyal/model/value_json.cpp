@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <deque>
+#include <iterator>
 #include <unordered_set>
 
 #include "thaiyyal/diag/render.h"
@@ -88,15 +90,34 @@ class Parser {
     }
   }
 
+  /// A container's members are collected in the scratch vector of its depth
+  /// (kept across containers, so it rarely allocates) and then moved into a
+  /// vector of exactly their number: no slack capacity per object or array,
+  /// which for a document of many small objects is most of its memory.
+  template <typename T>
+  static std::vector<T>& scratch(std::deque<std::vector<T>>& stack, std::size_t depth) {
+    while (stack.size() <= depth) stack.emplace_back();
+    auto& v = stack[depth];
+    v.clear();
+    return v;
+  }
+  template <typename T>
+  static std::vector<T> take(std::vector<T>& collected) {
+    std::vector<T> out(std::make_move_iterator(collected.begin()),
+                       std::make_move_iterator(collected.end()));
+    collected.clear();
+    return out;
+  }
+
   Value parse_array(std::size_t depth) {
     check_depth(depth);
     ++pos_;  // '['
-    Array items;
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == ']') {
       ++pos_;
-      return Value(std::move(items));
+      return Value(Array{});
     }
+    auto& items = scratch(array_scratch_, depth);
     for (;;) {
       skip_ws();
       items.push_back(parse_value(depth));
@@ -110,7 +131,7 @@ class Parser {
       }
       if (s_[pos_] == ']') {
         ++pos_;
-        return Value(std::move(items));
+        return Value(take(items));
       }
       fail("expected ',' or ']' in array, got " + describe_char(s_[pos_]));
     }
@@ -119,13 +140,17 @@ class Parser {
   Value parse_object(std::size_t depth) {
     check_depth(depth);
     ++pos_;  // '{'
-    Object obj;
     skip_ws();
     if (pos_ < s_.size() && s_[pos_] == '}') {
       ++pos_;
-      return Value(std::move(obj));
+      return Value(Object{});
     }
-    obj.reserve(4);  // most objects are small: one allocation instead of three
+    // Members go to the scratch vector while the object is small (a linear
+    // search finds duplicate keys), then to an Object, whose index keeps
+    // that search fast for large ones.
+    auto& small = scratch(object_scratch_, depth);
+    Object big;
+    bool is_big = false;
     for (;;) {
       skip_ws();
       if (pos_ >= s_.size()) fail("unexpected end of JSON input in object");
@@ -143,15 +168,32 @@ class Parser {
       ++pos_;
       skip_ws();
       Value v = parse_value(depth);
-      if (const Value* existing = obj.find(key)) {
+      Value* existing = nullptr;
+      if (is_big) {
+        existing = const_cast<Value*>(big.find(key));
+      } else {
+        for (auto& [k, value] : small) {
+          if (k == key) {
+            existing = &value;
+            break;
+          }
+        }
+      }
+      if (existing != nullptr) {
         if (opts_.reject_duplicate_keys) {
           std::string msg = "duplicate key ";
           diag::append_json_string(msg, key);
           fail_at(key_pos, msg + " in object", "duplicate-key");
         }
-        *const_cast<Value*>(existing) = std::move(v);
+        *existing = std::move(v);
+      } else if (is_big) {
+        big.append_unique(std::move(key), std::move(v));
       } else {
-        obj.append_unique(std::move(key), std::move(v));
+        small.emplace_back(std::move(key), std::move(v));
+        if (small.size() > kSmallObject) {
+          big = Object(take(small));
+          is_big = true;
+        }
       }
       skip_ws();
       if (pos_ >= s_.size()) fail("unexpected end of JSON input in object");
@@ -161,7 +203,7 @@ class Parser {
       }
       if (s_[pos_] == '}') {
         ++pos_;
-        return Value(std::move(obj));
+        return is_big ? Value(std::move(big)) : Value(Object(take(small)));
       }
       fail("expected ',' or '}' in object, got " + describe_char(s_[pos_]));
     }
@@ -340,9 +382,14 @@ class Parser {
     return d;
   }
 
+  /// Members past this many: the object gets its hash index while parsing.
+  static constexpr std::size_t kSmallObject = 16;
+
   std::string_view s_;
   const JsonParseOptions& opts_;
   std::size_t pos_ = 0;
+  std::deque<std::vector<Object::Entry>> object_scratch_;  ///< by depth
+  std::deque<Array> array_scratch_;                        ///< by depth
 };
 
 // ---- writer -------------------------------------------------------------------

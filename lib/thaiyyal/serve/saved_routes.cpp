@@ -6,7 +6,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
-#include <random>
 #include <span>
 #include <stdexcept>
 
@@ -17,19 +16,15 @@
 #include "thaiyyal/serve/handler_context.h"
 #include "thaiyyal/store/history_writer.h"
 #include "thaiyyal/store/values.h"
+#include "thaiyyal/support/random.h"
 
 namespace thaiyyal::serve {
 namespace {
 
 /// A random UUID version 4, lowercase and hyphenated.
 std::string uuid_v4() {
-  thread_local std::mt19937_64 rng = [] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }();
-  std::uint64_t hi = rng();
-  std::uint64_t lo = rng();
+  std::uint64_t hi = support::random_u64();
+  std::uint64_t lo = support::random_u64();
   hi = (hi & ~0xF000ull) | 0x4000ull;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;  // variant 10
   return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF,

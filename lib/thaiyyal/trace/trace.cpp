@@ -7,10 +7,10 @@
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
 #include "thaiyyal/http/transport.h"
+#include "thaiyyal/support/random.h"
 
 namespace thaiyyal::trace {
 
@@ -58,19 +58,10 @@ bool all_zero(const std::array<std::uint8_t, N>& id) {
   return std::all_of(id.begin(), id.end(), [](std::uint8_t b) { return b == 0; });
 }
 
-std::mt19937_64& rng() {
-  thread_local std::mt19937_64 engine = [] {
-    std::random_device rd;
-    std::seed_seq seq{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
-    return std::mt19937_64(seq);
-  }();
-  return engine;
-}
-
 template <std::size_t N>
 std::array<std::uint8_t, N> random_id() {
   std::array<std::uint8_t, N> id{};
-  auto& gen = rng();
+  auto& gen = support::thread_rng();
   do {
     for (std::size_t i = 0; i < N; i += 8) {
       std::uint64_t word = gen();

@@ -199,6 +199,35 @@ TEST_SUITE("model") {
     CHECK(to_json(parse_json(R"({"a":1,"b":2,"a":3})", last_wins)) == R"({"a":3,"b":2})");
   }
 
+  TEST_CASE("json parser: large objects, and containers nested in their siblings' places") {
+    // 40 keys: the object passes from the small form (linear search) to the
+    // indexed one while it is parsed; a duplicate is found on either side.
+    std::string text = "{";
+    for (int i = 0; i < 40; ++i)
+      text += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":" + std::to_string(i);
+    const Value big = parse_json(text + "}");
+    REQUIRE(big.is_object());
+    CHECK(big.as_object().size() == 40);
+    CHECK(big.find("k0")->as_number() == 0);
+    CHECK(big.find("k39")->as_number() == 39);
+    CHECK(big.as_object().entries()[17].first == "k17");
+    CHECK(parse_error(text + ",\"k3\":0}") ==
+          "duplicate-key@" + std::to_string(text.size() + 1) + R"(: duplicate key "k3" in object)");
+    CHECK(parse_error(text + ",\"k39\":0}") == "duplicate-key@" + std::to_string(text.size() + 1) +
+                                                   R"(: duplicate key "k39" in object)");
+    JsonParseOptions last_wins;
+    last_wins.reject_duplicate_keys = false;
+    const Value replaced = parse_json(text + ",\"k2\":\"x\",\"k30\":\"y\"}", last_wins);
+    CHECK(replaced.as_object().size() == 40);
+    CHECK(replaced.find("k2")->as_string() == "x");
+    CHECK(replaced.find("k30")->as_string() == "y");
+    // Siblings at one depth, each with children of their own: every
+    // container keeps exactly its own members.
+    const std::string nested =
+        R"({"a":{"x":[1,[2,3],{"y":[4]}],"z":{}},"b":[{"p":1},{"q":[[],[5]]}],"c":{"d":{"e":{}}}})";
+    CHECK(roundtrip(nested) == nested);
+  }
+
   TEST_CASE("json writer: compact, indented and sorted") {
     const Value v = parse_json(R"({"b":[1,{"y":null,"x":"s"}],"a":{},"c":[],"d":true})");
     CHECK(to_json(v) == R"({"b":[1,{"y":null,"x":"s"}],"a":{},"c":[],"d":true})");

@@ -15,8 +15,9 @@ struct Config final : NodeConfig {
 };
 
 /// The run-time error the configuration is certain to raise, if any (the node
-/// ignores its inputs). Counts by repeated addition, as the node does.
-std::optional<std::string> certain_failure(const Config& c) {
+/// ignores its inputs). Counts by repeated addition, as the node does; the
+/// count goes to `count` when given.
+std::optional<std::string> certain_failure(const Config& c, std::size_t* count_out = nullptr) {
   if (c.step == 0) return std::string("range step cannot be 0");
   if (c.step > 0 && c.start > c.end) {
     return fmt::format("range with positive step requires start <= end, got start={} end={}",
@@ -32,6 +33,7 @@ std::optional<std::string> certain_failure(const Config& c) {
       return std::string("range would generate more than 10000 items, adjust start/end/step");
     }
   }
+  if (count_out != nullptr) *count_out = count;
   return std::nullopt;
 }
 
@@ -50,8 +52,10 @@ std::unique_ptr<const NodeConfig> parse(ConfigReader& r) {
 Value run(const NodeConfig& cfg, RunContext&, std::span<const Value>) {
   const auto& c = static_cast<const Config&>(cfg);
   // The checks in the reference's order; also counts the values (at most 10000).
-  if (auto failure = certain_failure(c)) throw NodeError(*failure);
+  std::size_t expected = 0;
+  if (auto failure = certain_failure(c, &expected)) throw NodeError(*failure);
   Array values;
+  values.reserve(expected);
   for (double v = c.start; c.step > 0 ? v <= c.end : v >= c.end; v += c.step) {
     values.emplace_back(v);  // repeated addition, as the reference (§19(d))
   }
