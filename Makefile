@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 SHARED   ?= ../shared
 
 .PHONY: all deps configure build test unit cli run-example conformance asan tsan \
-        bench fuzz format format-check tidy clean
+        bench bench-quick fuzz format format-check tidy clean
 
 all: build
 
@@ -43,8 +43,18 @@ tsan:
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp $(TSAN_OPTIONS)" \
 	  $(MAKE) test BUILD=build-tsan TYPE=Debug CMAKE_FLAGS="-DTHAIYYAL_SANITIZE=thread"
 
+# Release build in build-bench/, then every benchmark (Google Benchmark, the
+# command line, serve under wrk) as one Markdown table: the README's
+# Performance section. bench-quick: fewer runs and shorter loads, rougher figures.
+BENCH_BUILD = build BUILD=build-bench TYPE=Release CMAKE_FLAGS="-DTHAIYYAL_BUILD_BENCH=ON"
+
 bench:
-	$(MAKE) build BUILD=build-bench TYPE=Release CMAKE_FLAGS="-DTHAIYYAL_BUILD_BENCH=ON"
+	$(MAKE) $(BENCH_BUILD)
+	python3 tests/tools/bench_table.py build-bench --markdown
+
+bench-quick:
+	$(MAKE) $(BENCH_BUILD)
+	python3 tests/tools/bench_table.py build-bench --quick --markdown
 
 fuzz:
 	$(MAKE) build BUILD=build-fuzz TYPE=Debug \

@@ -251,7 +251,7 @@ int run_execute(const ExecuteOptions& opts) {
   } else if (opts.output == "text") {
     write_run_text(stdout, *compiled, result, use_color(opts.color, STDOUT_FILENO));
   } else {
-    Value doc = result.to_document();
+    Value doc = result.take_document();
     if (!encodable(doc)) {
       std::fputs("thaiyyal execute: cannot encode the result: a number is not finite\n", stderr);
       return kExitRunFailed;

@@ -75,11 +75,60 @@ void BM_SortObjectsByField(benchmark::State& state) {
 }
 BENCHMARK(BM_SortObjectsByField)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
-void BM_FilterMapReduce(benchmark::State& state) {
+/// n random integers in [0, 999999] (fixed seed).
+Array numbers(std::int64_t n) {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> value(0, 999999);
-  Array numbers;
-  for (std::int64_t i = 0; i < state.range(0); ++i) numbers.emplace_back(value(rng));
+  Array out;
+  out.reserve(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) out.emplace_back(value(rng));
+  return out;
+}
+
+/// context.xs handed on by an expression node to one node of `kind` with the
+/// given `data` (a JSON object).
+std::string one_array_node(const std::string& kind, const std::string& data) {
+  return R"({"nodes":[{"id":"seed","type":"number","data":{"value":0}},)"
+         R"({"id":"xs","type":"expression","data":{"expression":"context.xs"}},)"
+         R"({"id":"node","type":")" +
+         kind + R"(","data":)" + data +
+         R"(}],"edges":[{"source":"seed","target":"xs"},{"source":"xs","target":"node"}]})";
+}
+
+/// The array handed on and nothing else: the part of the figures below that
+/// is not the array node itself.
+void BM_HandOnArray(benchmark::State& state) {
+  run(state,
+      R"({"nodes":[{"id":"seed","type":"number","data":{"value":0}},)"
+      R"({"id":"xs","type":"expression","data":{"expression":"context.xs"}}],)"
+      R"("edges":[{"source":"seed","target":"xs"}]})",
+      Object{{"xs", Value(numbers(state.range(0)))}});
+}
+BENCHMARK(BM_HandOnArray)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+/// filter: the even numbers (about half).
+void BM_Filter(benchmark::State& state) {
+  run(state, one_array_node("filter", R"({"condition":"item % 2 == 0"})"),
+      Object{{"xs", Value(numbers(state.range(0)))}});
+}
+BENCHMARK(BM_Filter)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+/// map: every number times 3.
+void BM_Map(benchmark::State& state) {
+  run(state, one_array_node("map", R"({"expression":"item * 3"})"),
+      Object{{"xs", Value(numbers(state.range(0)))}});
+}
+BENCHMARK(BM_Map)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+/// reduce: the sum.
+void BM_Reduce(benchmark::State& state) {
+  run(state, one_array_node("reduce", R"({"expression":"accumulator + item","initial_value":0})"),
+      Object{{"xs", Value(numbers(state.range(0)))}});
+}
+BENCHMARK(BM_Reduce)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+/// filter -> map -> reduce chained: the sum of the even numbers times 3.
+void BM_FilterMapReduce(benchmark::State& state) {
   run(state,
       R"({"nodes":[{"id":"seed","type":"number","data":{"value":0}},)"
       R"({"id":"xs","type":"expression","data":{"expression":"context.xs"}},)"
@@ -88,7 +137,7 @@ void BM_FilterMapReduce(benchmark::State& state) {
       R"({"id":"sum","type":"reduce","data":{"expression":"accumulator + item","initial_value":0}}],)"
       R"("edges":[{"source":"seed","target":"xs"},{"source":"xs","target":"even"},{"source":"even","target":"triple"},)"
       R"({"source":"triple","target":"sum"}]})",
-      Object{{"xs", Value(std::move(numbers))}});
+      Object{{"xs", Value(numbers(state.range(0)))}});
 }
 BENCHMARK(BM_FilterMapReduce)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
 

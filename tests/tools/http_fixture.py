@@ -18,6 +18,8 @@ It listens on 127.0.0.1 with an ephemeral port. Routes:
   /big/<bytes>        a plain-text body of that many bytes
   /echo               any method: JSON {method, path, query (the raw query
                       string), headers (names lower-cased), body}
+  /peer               JSON {"port": the client's source port}: requests on one
+                      kept-alive connection report the same port
 Anything else is a 404 with a JSON body.
 
 Every response (status line, headers, body) is written with a single write on
@@ -118,6 +120,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.reply_json(status, {"location": target}, [("Location", target)])
             elif head == "big" and arg.isdigit():
                 self.reply(200, b"x" * int(arg), "text/plain")
+            elif path == "/peer":
+                self.reply_json(200, {"port": self.client_address[1]})
             elif path == "/echo":
                 headers = {}
                 for name, value in self.headers.items():

@@ -2,11 +2,12 @@
 # Load test of `thaiyyal serve` with wrk (not part of `make test`).
 #
 # Starts serve on 127.0.0.1 with a free port, checks one execute of the
-# workflow in wrk_execute.lua, then runs wrk -t2 -c4 for DURATION (default
-# 30s) and prints requests per second, p50/p99 latency, the non-2xx count
-# (must be 0) and the server's resident memory (VmRSS) before and after.
+# workflow in wrk_execute.lua, then runs wrk with CONNS connections (default
+# 4; -t is the smaller of 2 and CONNS) for DURATION (default 30s) and prints
+# requests per second, p50/p99 latency, the non-2xx count (must be 0) and the
+# server's resident memory (VmRSS) before and after.
 #
-# usage: [SERVE_ARGS=...] load_test.sh THAIYYAL [DURATION]
+# usage: [SERVE_ARGS=...] [CONNS=N] load_test.sh THAIYYAL [DURATION]
 set -u
 
 if [ $# -lt 1 ] || [ $# -gt 2 ]; then
@@ -17,6 +18,12 @@ THAIYYAL=$1
 DURATION=${2:-30s}
 HERE=$(cd "$(dirname "$0")" && pwd)
 LUA="$HERE/wrk_execute.lua"
+CONNS=${CONNS:-4}
+if ! [[ "$CONNS" =~ ^[0-9]+$ ]] || [ "$CONNS" -lt 1 ]; then
+  echo "FAIL CONNS '$CONNS' is not a positive whole number" >&2
+  exit 2
+fi
+THREADS=$(( CONNS < 2 ? CONNS : 2 ))
 
 if ! command -v wrk >/dev/null 2>&1; then
   echo "SKIP wrk not installed"
@@ -95,10 +102,10 @@ fi
 
 rss_before=$(rss_kib)
 echo "serve pid $server_pid on $base; VmRSS before: ${rss_before} kB"
-echo "wrk -t2 -c4 -d$DURATION --latency (10-node workflow per request)"
+echo "wrk -t$THREADS -c$CONNS -d$DURATION --latency (10-node workflow per request)"
 
 timeout --kill-after=5 $(( secs + 30 )) \
-  wrk -t2 -c4 -d"$DURATION" --latency --timeout 10s -s "$LUA" "$base" >"$tmp/wrk" 2>&1
+  wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency --timeout 10s -s "$LUA" "$base" >"$tmp/wrk" 2>&1
 wrk_rc=$?
 cat "$tmp/wrk"
 rss_after=$(rss_kib)

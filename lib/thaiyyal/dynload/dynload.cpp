@@ -51,7 +51,7 @@ void* load_module_entry(const std::string& file_name, const char* env_var, const
                         const std::string& what) {
   std::string reasons;
   for (const auto& path : module_candidates(file_name, env_var)) {
-    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    void* handle = ::dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
     if (handle == nullptr) {
       reasons += (reasons.empty() ? "" : "; ") + last_error(path);
       continue;
@@ -70,7 +70,7 @@ void* load_module_entry(const std::string& file_name, const char* env_var, const
 }
 
 void* open_library(const char* soname, const std::string& what) {
-  void* handle = ::dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  void* handle = ::dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
   if (handle == nullptr) throw LoadError("cannot load " + what + ": " + last_error(soname));
   return handle;
 }

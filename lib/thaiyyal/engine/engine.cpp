@@ -31,11 +31,14 @@ std::string new_execution_id() {
   return fmt::format("{:016x}", support::random_u64());
 }
 
-Value RunResult::to_value() const {
+Value RunResult::to_value() const { return value_with(Value(node_results)); }
+
+Value RunResult::value_with(Value results) const {
   Object o;
+  o.reserve(5);
   o.append_unique("execution_id", Value(execution_id));
   if (!workflow_id.empty()) o.append_unique("workflow_id", Value(workflow_id));
-  o.append_unique("node_results", Value(node_results));
+  o.append_unique("node_results", std::move(results));
   o.append_unique("final_output", final_output);
   if (!errors.empty()) {
     Array errs;
@@ -89,9 +92,34 @@ std::string_view limit_name(const RunResult& r) {
   return "values";
 }
 
-Value RunResult::to_document() const {
-  Value base = to_value();
-  Object o = base.as_object();
+Value RunResult::to_document() const { return document_with(Value(node_results)); }
+
+Value RunResult::take_document() {
+  Value results(std::move(node_results));
+  node_results = Object();
+  return document_with(std::move(results));
+}
+
+Value RunResult::document_with(Value results) const {
+  const Object& executed = results.as_object();
+  // The order of the executed nodes, read before `results` moves into the
+  // document.
+  std::vector<std::size_t> order;
+  if (workflow) {
+    // Executed nodes first, in execution order (as node_results), then the
+    // others in document order.
+    std::unordered_map<std::string_view, std::size_t> index_of;
+    index_of.reserve(workflow->nodes.size());
+    for (const auto& n : workflow->nodes) index_of.emplace(n.id, n.index);
+    order.reserve(nodes.size());
+    for (const auto& [id, v] : executed) {
+      if (auto it = index_of.find(id); it != index_of.end()) order.push_back(it->second);
+    }
+    for (std::size_t i = 0; i < nodes.size() && i < workflow->nodes.size(); ++i) {
+      if (nodes[i].state != NodeRecord::State::Succeeded) order.push_back(i);
+    }
+  }
+  Object o = value_with(std::move(results)).as_object();
   auto millis = [](std::chrono::nanoseconds d) {
     return Value(std::chrono::duration<double, std::milli>(d).count());
   };
@@ -99,21 +127,12 @@ Value RunResult::to_document() const {
   o.append_unique("status", Value(std::string(run_status_name(status))));
   o.append_unique("duration_ms", millis(elapsed));
   Object per_node;
+  per_node.reserve(order.size());
   if (workflow) {
-    // Executed nodes first, in execution order (as node_results), then the
-    // others in document order.
-    std::unordered_map<std::string_view, std::size_t> index_of;
-    for (const auto& n : workflow->nodes) index_of.emplace(n.id, n.index);
-    std::vector<std::size_t> order;
-    for (const auto& [id, v] : node_results) {
-      if (auto it = index_of.find(id); it != index_of.end()) order.push_back(it->second);
-    }
-    for (std::size_t i = 0; i < nodes.size() && i < workflow->nodes.size(); ++i) {
-      if (nodes[i].state != NodeRecord::State::Succeeded) order.push_back(i);
-    }
     for (const auto i : order) {
       const NodeRecord& rec = nodes[i];
       Object entry;
+      entry.reserve(rec.state == NodeRecord::State::Failed ? 3 : 2);
       switch (rec.state) {
         case NodeRecord::State::Succeeded:
           entry.append_unique("status", Value("succeeded"));
@@ -250,6 +269,7 @@ class Run final : public expr::NodeResults {
   Run(const check::CompiledWorkflow& wf, const RunOptions& opts)
       : wf_(wf), doc_(*wf.workflow), opts_(opts), limits_(opts.limits) {
     results_.resize(doc_.nodes.size());
+    result_object_.reserve(doc_.nodes.size());
     records_.resize(doc_.nodes.size());
     node_states_.resize(doc_.nodes.size());
     outcomes_.resize(doc_.nodes.size());

@@ -116,6 +116,13 @@ struct RunResult {
   ///   error_details   [{code, node_id, message}] for each entry of errors;
   ///                   node_id is null for run-level errors
   Value to_document() const;
+  /// to_document(), moving node_results into the document instead of copying
+  /// them (node_results is left empty).
+  Value take_document();
+
+ private:
+  Value value_with(Value results) const;
+  Value document_with(Value results) const;
 };
 
 /// Version of the additive keys of RunResult::to_document(); bumped when one

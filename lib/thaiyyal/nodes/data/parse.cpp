@@ -493,7 +493,9 @@ Value xml_element(const pugi::xml_node& e, std::size_t depth) {
   for (const pugi::xml_attribute& a : e.attributes()) {
     const std::string_view name = a.name();
     if (name == "xmlns" || name.rfind("xmlns:", 0) == 0) continue;  // declarations, not data
-    out.set("@" + std::string(local_name(name)), type_cell(a.value()));
+    std::string key(1, '@');
+    key += local_name(name);
+    out.set(std::move(key), type_cell(a.value()));
   }
   if (out.empty() && children.empty()) return type_cell(text);
   for (auto& [name, values] : children) {
