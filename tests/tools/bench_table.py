@@ -268,11 +268,17 @@ def serve_rows(table, thaiyyal, quick):
     duration = "2s" if quick else "5s"
     idle = None
     first = len(table.rows)
-    for conns in (1, 4, 16):
-        workload = "execute a 10-node workflow, %d connection%s" % (conns,
-                                                                   "" if conns == 1 else "s")
-        progress("load test: %d connections for %s" % (conns, duration))
+    # With the history store (each answered run is committed to SQLite before
+    # the response), then without it (--no-history: the run alone).
+    for history, conns in [(True, 1), (True, 4), (True, 16), (False, 1), (False, 4), (False, 16)]:
+        workload = "execute a 10-node workflow, %d connection%s%s" % (
+            conns, "" if conns == 1 else "s", "" if history else ", --no-history")
+        progress("load test: %d connections for %s%s"
+                 % (conns, duration, "" if history else " without history"))
         env = dict(os.environ, CONNS=str(conns))
+        scratch = tempfile.mkdtemp(prefix="thaiyyal-bench-")
+        if not history:
+            env["SERVE_ARGS"] = "--no-history --data-dir " + os.path.join(scratch, "data")
         notes = ""
         if conns > 4 * (os.cpu_count() or 1):
             # More connections than the default slots (4 per CPU): the excess
@@ -283,6 +289,7 @@ def serve_rows(table, thaiyyal, quick):
         proc = subprocess.run(["bash", LOAD_TEST, thaiyyal, duration], env=env,
                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
+        shutil.rmtree(scratch, ignore_errors=True)
         out = proc.stdout
         if proc.returncode == 77:
             table.add(area, workload, "skipped", "", out.strip().splitlines()[-1])
@@ -294,7 +301,7 @@ def serve_rows(table, thaiyyal, quick):
             table.fail(area, workload, "load_test.sh exited %d: %s"
                        % (proc.returncode, " ".join(fails)))
             continue
-        if idle is None:
+        if idle is None and history:
             idle = float(fields["VmRSS before"]) / 1024.0
         table.add(area, workload, "%s ms p50" % fields["latency p50"],
                   fmt_mib(float(fields["VmRSS after"]) / 1024.0),
