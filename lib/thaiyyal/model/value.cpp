@@ -181,6 +181,14 @@ void append_number(std::string& out, double d) {
     out += '0';
     return;
   }
+  // Integers below 2^53 (most numbers in practice) are their digits: exact,
+  // and ECMAScript writes them without exponent up to 1e21.
+  if (std::fabs(d) < 9007199254740992.0 && std::trunc(d) == d) {
+    char digits[24];
+    const auto res = std::to_chars(digits, digits + sizeof digits, static_cast<long long>(d));
+    out.append(digits, static_cast<std::size_t>(res.ptr - digits));
+    return;
+  }
   // Shortest round-trip digits in scientific form: "d.ddde+XX".
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
