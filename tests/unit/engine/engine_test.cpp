@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "recording_observer.h"
 #include "thaiyyal/load/loader.h"
 #include "thaiyyal/model/value_json.h"
 #include "thaiyyal/nodes/run_context.h"
@@ -130,30 +131,7 @@ engine::RunResult run(const std::string& json, engine::RunOptions opts = {}) {
 
 std::string results_json(const engine::RunResult& r) { return to_json(Value(r.node_results)); }
 
-/// Records observer events as text lines.
-class RecordingObserver final : public engine::Observer {
- public:
-  std::vector<std::string> events;
-  void on_workflow_start(const engine::RunInfo&) override { events.push_back("start"); }
-  void on_node_start(const engine::RunInfo&, const engine::NodeInfo& n) override {
-    events.push_back("node_start " + std::string(n.node_id));
-  }
-  void on_node_success(const engine::RunInfo&, const engine::NodeInfo& n, std::chrono::nanoseconds,
-                       const Value& v) override {
-    events.push_back("node_success " + std::string(n.node_id) + " " + to_json(v));
-  }
-  void on_node_failure(const engine::RunInfo&, const engine::NodeInfo& n, std::chrono::nanoseconds,
-                       std::string_view e) override {
-    events.push_back("node_failure " + std::string(n.node_id) + " " + std::string(e));
-  }
-  void on_node_skipped(const engine::RunInfo&, std::string_view id) override {
-    events.push_back("skipped " + std::string(id));
-  }
-  void on_workflow_end(const engine::RunInfo&, const engine::RunEnd& end) override {
-    events.push_back(std::string("end ") +
-                     (end.success ? "ok " + to_json(*end.final_output) : std::string(end.error)));
-  }
-};
+using test::RecordingObserver;
 
 }  // namespace
 

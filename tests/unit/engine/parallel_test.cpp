@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "recording_observer.h"
 #include "thaiyyal/check/compiled_workflow.h"
 #include "thaiyyal/engine/engine.h"
 #include "thaiyyal/load/loader.h"
@@ -156,33 +157,12 @@ class FakeHttp final : public http::HttpClient {
 
 /// Records node and workflow events (in order) and HTTP events (as a set:
 /// they come when requests are made); follows concurrent nodes.
-class Recorder final : public engine::Observer {
+class Recorder final : public test::RecordingObserver {
  public:
-  std::vector<std::string> events;
   std::vector<std::string> http_events;
   bool accepts_concurrent_nodes() const override { return accepts; }
   bool accepts = true;
 
-  void on_workflow_start(const engine::RunInfo&) override { events.push_back("start"); }
-  void on_node_start(const engine::RunInfo&, const engine::NodeInfo& n) override {
-    events.push_back("node_start " + std::string(n.node_id));
-  }
-  void on_node_success(const engine::RunInfo&, const engine::NodeInfo& n, std::chrono::nanoseconds,
-                       const Value& v) override {
-    events.push_back("node_success " + std::string(n.node_id) + " " + to_json(v));
-  }
-  void on_node_failure(const engine::RunInfo&, const engine::NodeInfo& n, std::chrono::nanoseconds,
-                       std::string_view e) override {
-    events.push_back("node_failure " + std::string(n.node_id) + " " + std::string(e));
-  }
-  void on_node_skipped(const engine::RunInfo&, std::string_view id) override {
-    events.push_back("skipped " + std::string(id));
-  }
-  void on_workflow_end(const engine::RunInfo&, const engine::RunEnd& end) override {
-    events.push_back(std::string("end ") + std::string(end.status) + " " +
-                     std::to_string(end.nodes_executed) + " " +
-                     (end.success ? to_json(*end.final_output) : std::string(end.error)));
-  }
   void on_http_request(const engine::RunInfo&, const engine::NodeInfo& n,
                        engine::OutboundHeaders&) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -193,6 +173,14 @@ class Recorder final : public engine::Observer {
     std::lock_guard<std::mutex> lock(mu_);
     http_events.push_back("call " + std::string(n.node_id) + " " + std::string(c.outcome) + " " +
                           std::to_string(c.status));
+  }
+
+ protected:
+  /// "end <status> <nodes executed> <final output or error>".
+  std::string end_line(const engine::RunEnd& end) const override {
+    return std::string("end ") + std::string(end.status) + " " +
+           std::to_string(end.nodes_executed) + " " +
+           (end.success ? to_json(*end.final_output) : std::string(end.error));
   }
 
  private:
