@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <deque>
+#include <functional>
 
 #include "thaiyyal/diag/spellcheck.h"
 
@@ -41,40 +41,55 @@ class IdSpeller {
 
 }  // namespace
 
+std::size_t Dag::slot_of(std::string_view id) const {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = std::hash<std::string_view>{}(id)&mask;; i = (i + 1) & mask) {
+    const auto node = slots_[i];
+    if (node == kNone || ids_[node] == id) return i;
+  }
+}
+
 std::optional<std::size_t> Dag::index_of(std::string_view id) const {
-  auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
-  return it->second;
+  const auto node = slots_[slot_of(id)];
+  if (node == kNone) return std::nullopt;
+  return node;
 }
 
 std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
   Dag g;
   const std::size_t n = wf.nodes.size();
+  const std::size_t m = wf.edges.size();
   bool ok = true;
-  g.index_.reserve(n);
+  g.ids_.reserve(n);
+  for (const auto& node : wf.nodes) g.ids_.emplace_back(node.id);
+  std::size_t cap = 16;
+  while (cap < n * 2) cap <<= 1;
+  g.slots_.assign(cap, kNone);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& node = wf.nodes[i];
-    auto [it, inserted] = g.index_.emplace(node.id, static_cast<std::uint32_t>(i));
-    if (!inserted) {
-      ok = false;
-      auto& d = diags.error("duplicate-id", fmt::format("duplicate node id: {}", node.id),
-                            wf.location(node_path(node.index), &node));
-      const auto first = wf.location(node_path(wf.nodes[it->second].index));
-      if (first.line > 0) {
-        d.notes.push_back(fmt::format("first defined at line {}", first.line));
-      }
+    auto& slot = g.slots_[g.slot_of(node.id)];
+    if (slot == kNone) {
+      slot = static_cast<std::uint32_t>(i);
+      continue;
+    }
+    ok = false;
+    auto& d = diags.error("duplicate-id", fmt::format("duplicate node id: {}", node.id),
+                          wf.location(node_path(node.index), &node));
+    const auto first = wf.location(node_path(wf.nodes[slot].index));
+    if (first.line > 0) {
+      d.notes.push_back(fmt::format("first defined at line {}", first.line));
     }
   }
-  g.incoming_.resize(n);
-  g.outgoing_.resize(n);
-  g.edge_ends_.assign(wf.edges.size(), {kNone, kNone});
+  g.edge_ends_.assign(m, {kNone, kNone});
+  std::vector<std::uint32_t> in_count(n, 0);
+  std::vector<std::uint32_t> out_count(n, 0);
   IdSpeller speller(wf);
-  for (std::size_t e = 0; e < wf.edges.size(); ++e) {
+  for (std::size_t e = 0; e < m; ++e) {
     const auto& edge = wf.edges[e];
-    const auto s = g.index_.find(edge.source);
-    const auto t = g.index_.find(edge.target);
+    const auto s = g.index_of(edge.source);
+    const auto t = g.index_of(edge.target);
     const auto label = [&] { return edge.id.empty() ? fmt::format("#{}", edge.index) : edge.id; };
-    if (s == g.index_.end()) {
+    if (!s) {
       ok = false;
       auto& d = diags.error(
           "unknown-node",
@@ -82,7 +97,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
           wf.location(edge_path(edge.index, "source")));
       speller.suggest(d, edge.source);
     }
-    if (t == g.index_.end()) {
+    if (!t) {
       ok = false;
       auto& d = diags.error(
           "unknown-node",
@@ -90,17 +105,38 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
           wf.location(edge_path(edge.index, "target")));
       speller.suggest(d, edge.target);
     }
-    if (s == g.index_.end() || t == g.index_.end()) continue;
-    g.edge_ends_[e] = {s->second, t->second};
-    g.outgoing_[s->second].push_back(static_cast<std::uint32_t>(e));
-    g.incoming_[t->second].push_back(static_cast<std::uint32_t>(e));
-    if (s->second == t->second) {
+    if (!s || !t) continue;
+    g.edge_ends_[e] = {static_cast<std::uint32_t>(*s), static_cast<std::uint32_t>(*t)};
+    ++out_count[*s];
+    ++in_count[*t];
+    if (*s == *t) {
       ok = false;
       diags.error("self-loop",
                   fmt::format("workflow contains cycles (circular dependencies): node '{}' has "
                               "an edge to itself",
                               edge.source),
-                  wf.location(edge_path(edge.index), &wf.nodes[s->second]));
+                  wf.location(edge_path(edge.index), &wf.nodes[*s]));
+    }
+  }
+  // Adjacency as flat arrays: offsets from the counts, then the edges in
+  // edge order.
+  const auto offsets = [n](const std::vector<std::uint32_t>& count) {
+    std::vector<std::uint32_t> start(n + 1, 0);
+    for (std::size_t i = 0; i < n; ++i) start[i + 1] = start[i] + count[i];
+    return start;
+  };
+  g.in_start_ = offsets(in_count);
+  g.out_start_ = offsets(out_count);
+  g.in_edges_.resize(g.in_start_[n]);
+  g.out_edges_.resize(g.out_start_[n]);
+  {
+    std::vector<std::uint32_t> in_next(g.in_start_.begin(), g.in_start_.end() - 1);
+    std::vector<std::uint32_t> out_next(g.out_start_.begin(), g.out_start_.end() - 1);
+    for (std::size_t e = 0; e < m; ++e) {
+      const auto [s, t] = g.edge_ends_[e];
+      if (s == kNone || t == kNone) continue;
+      g.out_edges_[out_next[s]++] = static_cast<std::uint32_t>(e);
+      g.in_edges_[in_next[t]++] = static_cast<std::uint32_t>(e);
     }
   }
   // Kahn's algorithm with the reference's tie-breaking. It also runs when the
@@ -117,15 +153,15 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
   }
   std::sort(roots.begin(), roots.end(),
             [&](auto a, auto b) { return wf.nodes[a].id < wf.nodes[b].id; });
+  // FIFO: order_ is the queue itself (a node is appended when it becomes
+  // ready, and taken in the order appended).
   g.order_.reserve(n);
-  std::deque<std::uint32_t> queue(roots.begin(), roots.end());
-  while (!queue.empty()) {
-    const auto u = queue.front();
-    queue.pop_front();
-    g.order_.push_back(u);
-    for (auto e : g.outgoing_[u]) {
+  g.order_.assign(roots.begin(), roots.end());
+  for (std::size_t head = 0; head < g.order_.size(); ++head) {
+    const auto u = g.order_[head];
+    for (auto e : g.outgoing(u)) {
       const auto v = g.edge_ends_[e].second;
-      if (v != u && --indegree[v] == 0) queue.push_back(v);
+      if (v != u && --indegree[v] == 0) g.order_.push_back(v);
     }
   }
   if (g.order_.size() == n) {
@@ -149,7 +185,7 @@ std::optional<Dag> Dag::build(const Workflow& wf, diag::Diagnostics& diags) {
     seen_at[cur] = static_cast<std::uint32_t>(walk.size());
     walk.push_back(cur);
     std::uint32_t next = kNone;
-    for (auto e : g.incoming_[cur]) {
+    for (auto e : g.incoming(cur)) {
       const auto s = g.edge_ends_[e].first;
       if (s != cur && indegree[s] > 0) {
         next = s;
