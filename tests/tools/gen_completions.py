@@ -109,6 +109,7 @@ def parse_help(text):
         if pending is not None:
             if line.startswith(" " * 30):
                 pending.desc = short_desc(line.strip())
+                pending.full = line.strip()
                 pending = None
                 continue
             pending = None
@@ -135,6 +136,8 @@ def parse_help(text):
                     else:
                         vtype, desc = rest.strip(), ""
             opt = Option(names, vtype, short_desc(desc))
+            opt.full = desc  # with its [default ...] and [env ...] notes
+            opt.section = section
             options.append(opt)
             if not desc:
                 pending = opt
