@@ -4,9 +4,11 @@ TYPE     ?= RelWithDebInfo
 JOBS     ?= $(shell nproc)
 CMAKE_FLAGS ?=
 SHARED   ?= ../shared
+PREFIX   ?= /usr/local
+DESTDIR  ?=
 
 .PHONY: all deps configure build test unit cli run-example conformance asan tsan \
-        bench bench-quick fuzz format format-check tidy clean
+        bench bench-quick fuzz format format-check tidy clean install
 
 all: build
 
@@ -20,6 +22,11 @@ configure: $(BUILD)/build.ninja
 
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The binary (bin/), its modules (lib/thaiyyal/), the manual page and the
+# shell completions (share/), under $(DESTDIR)$(PREFIX).
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Every test: unit tests, CLI golden tests and the example workflows (ctest).
 test: build
