@@ -12,12 +12,12 @@ the binary), as the dynamic loader's trace shows.
 """
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_lazy_modules  # noqa: E402
 import http_fixture  # noqa: E402
 
 EXPECTED = [
@@ -74,7 +74,8 @@ def main():
                         failures.append("installed execute: unexpected result %r" % doc)
                 module = os.path.join(root, "bin", "..", "lib", "thaiyyal",
                                       "thaiyyal-http-curl.so")
-                loaded = re.findall(r"file=(\S*thaiyyal-http-curl\.so)", r.stderr)
+                loaded = [path for path in check_lazy_modules.traced_files(r.stderr)
+                          if path.endswith("thaiyyal-http-curl.so")]
                 # The loader also names the places tried first (beside the
                 # binary); the one it opened is the installed module, and no
                 # module comes from outside the installation.

@@ -32,13 +32,18 @@ HEAVY = {
 FILE_LINE = re.compile(r"file=(\S+)")
 
 
+def traced_files(stderr):
+    """The files named in a loader trace (LD_DEBUG=files on stderr), in order;
+    a file the loader only tried is named too."""
+    return FILE_LINE.findall(stderr)
+
+
 def loaded(binary, args, stdin=None):
     """The files the loader opened for `binary args`, and the run's exit code."""
     env = dict(os.environ, LD_DEBUG="files")
     proc = subprocess.run([binary] + args, input=stdin, capture_output=True, text=True,
                           env=env, timeout=60)
-    files = set(FILE_LINE.findall(proc.stderr))
-    return files, proc.returncode
+    return set(traced_files(proc.stderr)), proc.returncode
 
 
 def heavy_in(files):

@@ -25,7 +25,8 @@ def main():
     failures = []
     with open(page) as f:
         committed = f.read()
-    fresh = gen_man.generate(binary)
+    top = gc.load(binary)
+    fresh = gen_man.generate(binary, top)
     if committed != fresh:
         failures.append("%s is not what gen_man.py writes from the help; regenerate it with "
                         "`python3 tests/tools/gen_man.py build/thaiyyal %s`" % (page, page))
@@ -35,7 +36,6 @@ def main():
         failures.append("mandoc -Tlint: " + (lint.stdout + lint.stderr).strip())
     plain = committed.replace("\\-", "-").replace("\\fB", "").replace("\\fP", "").replace(
         "\\fI", "")
-    top = gc.load(binary)
 
     def walk(cmd):
         for opt in cmd.options:

@@ -74,6 +74,7 @@ class Command:
         self.options = []
         self.positional = None  # "workflow", "command" or None
         self.subcommands = []
+        self.help = ""  # the text of `thaiyyal <path> --help`
 
     @property
     def ident(self):
@@ -147,14 +148,17 @@ def parse_help(text):
 def load(binary):
     """The command tree of thaiyyal, read from its help."""
     top = Command([], ["thaiyyal"], "")
-    top.options, _, subs = parse_help(run_help(binary, []))
+    top.help = run_help(binary, [])
+    top.options, _, subs = parse_help(top.help)
     for names, summary in subs:
         cmd = Command([names[0]], names, summary.split("\n")[0])
-        cmd.options, positionals, subsubs = parse_help(run_help(binary, [names[0]]))
+        cmd.help = run_help(binary, [names[0]])
+        cmd.options, positionals, subsubs = parse_help(cmd.help)
         cmd.positional = positional_kind(positionals)
         for sub_names, sub_summary in subsubs:
             sub = Command([names[0], sub_names[0]], sub_names, sub_summary)
-            sub.options, sub_pos, _ = parse_help(run_help(binary, sub.path))
+            sub.help = run_help(binary, sub.path)
+            sub.options, sub_pos, _ = parse_help(sub.help)
             sub.positional = positional_kind(sub_pos)
             cmd.subcommands.append(sub)
         top.subcommands.append(cmd)

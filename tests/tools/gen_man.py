@@ -103,8 +103,8 @@ def options_block(options):
     return out
 
 
-def command_section(binary, cmd):
-    help_text = gc.run_help(binary, cmd.path)
+def command_section(cmd):
+    help_text = cmd.help
     title = " ".join(cmd.path)
     out = [".SS " + esc(title)]
     if len(cmd.names) > 1:
@@ -117,7 +117,7 @@ def command_section(binary, cmd):
     if rest:
         out += preformatted(rest)
     for sub in cmd.subcommands:
-        out += command_section(binary, sub)
+        out += command_section(sub)
     return out
 
 
@@ -135,9 +135,10 @@ def environment(top):
     return seen
 
 
-def generate(binary):
-    top = gc.load(binary)
-    top_help = gc.run_help(binary, [])
+def generate(binary, top=None):
+    """The page; `top` is the command tree when the caller has loaded it."""
+    top = top or gc.load(binary)
+    top_help = top.help
     version = subprocess.run([binary, "--version"], capture_output=True, text=True,
                              check=True).stdout.split()[-1]
     out = [
@@ -152,7 +153,7 @@ def generate(binary):
     for cmd in top.subcommands:
         if cmd.names[0] == "help":
             continue
-        out += ([] if first else [".PP"]) + [synopsis(usage(gc.run_help(binary, cmd.path)))]
+        out += ([] if first else [".PP"]) + [synopsis(usage(cmd.help))]
         first = False
     out += [".PP", "\\fBthaiyyal help\\fP [\\fICOMMAND\\fP]", ".PP", "\\fBthaiyyal \\-\\-version\\fP"]
     out += [".SH DESCRIPTION"]
@@ -164,7 +165,7 @@ def generate(binary):
     for cmd in top.subcommands:
         if cmd.names[0] == "help":
             continue
-        out += command_section(binary, cmd)
+        out += command_section(cmd)
     out += [".SS help", "Shows the help of a command: \\fBthaiyyal help\\fP \\fICOMMAND\\fP."]
     exit_lines = []
     lines = top_help.splitlines()

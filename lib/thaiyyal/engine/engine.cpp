@@ -27,13 +27,11 @@ using nodes::LimitError;
 
 void CancelToken::cancel() { cancelled_.store(true, std::memory_order_relaxed); }
 
-std::string new_execution_id() {
-  return fmt::format("{:016x}", support::random_u64());
-}
+std::string new_execution_id() { return fmt::format("{:016x}", support::random_u64()); }
 
-Value RunResult::to_value() const { return value_with(Value(node_results)); }
+Value RunResult::to_value() const { return Value(fields_with(Value(node_results))); }
 
-Value RunResult::value_with(Value results) const {
+Object RunResult::fields_with(Value results) const {
   Object o;
   o.reserve(5);
   o.append_unique("execution_id", Value(execution_id));
@@ -46,7 +44,7 @@ Value RunResult::value_with(Value results) const {
     for (const auto& e : errors) errs.emplace_back(e);
     o.append_unique("errors", Value(std::move(errs)));
   }
-  return Value(std::move(o));
+  return o;
 }
 
 std::string_view run_status_name(RunStatus s) {
@@ -119,7 +117,7 @@ Value RunResult::document_with(Value results) const {
       if (nodes[i].state != NodeRecord::State::Succeeded) order.push_back(i);
     }
   }
-  Object o = value_with(std::move(results)).as_object();
+  Object o = fields_with(std::move(results));
   auto millis = [](std::chrono::nanoseconds d) {
     return Value(std::chrono::duration<double, std::milli>(d).count());
   };

@@ -121,7 +121,8 @@ struct RunResult {
   Value take_document();
 
  private:
-  Value value_with(Value results) const;
+  /// to_value()'s members, with `results` as node_results.
+  Object fields_with(Value results) const;
   Value document_with(Value results) const;
 };
 
